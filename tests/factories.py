@@ -1,0 +1,102 @@
+"""Plain helpers that make rows for tests."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from establishments.models import Establishment, Kind, Staff, Status
+from luutru.models import Role, User
+from wards.models import ImmigrationOfficer, Officer, Province, Ward
+
+PASSWORD = "correct horse battery staple"
+_seq = itertools.count(1)
+
+
+def make_province(*, code: int = 1, name: str = "Thành phố Hà Nội") -> Province:
+    province, _ = Province.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "division_type": "thành phố trung ương", "codename": "ha_noi"},
+    )
+    return province
+
+
+def make_ward(
+    *, code: int = 70, name: str = "Phường Hoàn Kiếm", province: Province | None = None
+) -> Ward:
+    province = province or make_province()
+    ward, _ = Ward.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "division_type": "phường",
+            "codename": f"ward_{code}",
+            "province": province,
+        },
+    )
+    return ward
+
+
+def make_user(*, role: str, username: str | None = None, **fields) -> User:
+    username = username or f"{role}-{next(_seq)}"
+    fields.setdefault("full_name", username.replace("-", " ").title())
+    if role == Role.SITE_ADMIN:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+    return User.objects.create_user(username=username, password=PASSWORD, role=role, **fields)
+
+
+def make_establishment(
+    *, ward: Ward | None = None, name: str | None = None, **fields
+) -> Establishment:
+    ward = ward or make_ward()
+    n = next(_seq)
+    fields.setdefault("kind", Kind.HOTEL)
+    fields.setdefault("address", f"{n} Hàng Bạc")
+    fields.setdefault("room_count", 20)
+    fields.setdefault("status", Status.ACTIVE)
+    return Establishment.objects.create(
+        ward=ward, name=name or f"Khách sạn {n}", code=f"T{ward.code}-{n:04d}", **fields
+    )
+
+
+def make_staff(*, establishment: Establishment, role: str = Role.RECEPTIONIST, **fields) -> User:
+    user = make_user(role=role, **fields)
+    Staff.objects.create(user=user, establishment=establishment)
+    return user
+
+
+def make_officer(*, ward: Ward, role: str = Role.WARD_OFFICER, **fields) -> User:
+    user = make_user(role=role, **fields)
+    Officer.objects.create(user=user, ward=ward)
+    return user
+
+
+def make_immigration_officer(*, province: Province, **fields) -> User:
+    user = make_user(role=Role.IMMIGRATION_OFFICER, **fields)
+    ImmigrationOfficer.objects.create(user=user, province=province)
+    return user
+
+
+def enrol_totp(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def login(client: Client, user: User, *, verified: bool = True) -> Client:
+    """Log in as after the password step, and, unless told otherwise, after the second factor."""
+    client.force_login(user)
+    if verified:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol_totp(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
