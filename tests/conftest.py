@@ -13,6 +13,12 @@ from luutru.models import Role
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher costs ~0.3 s a user; the tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def ward(db):
     return f.make_ward()
