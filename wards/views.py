@@ -1,16 +1,50 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from establishments.models import Application, ApplicationStatus, Establishment, Status
+from luutru.models import Role
+
+from .access import commanded_ward_or_403, immigration_province_or_403, officer_ward_or_403
+from .forms import WardSettingsForm
+from .services import set_ward_remote
 
 
 def officer_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/officer_home.html", {})
+    ward = officer_ward_or_403(request.user)
+    return render(
+        request,
+        "wards/officer_home.html",
+        {
+            "ward": ward,
+            "is_commander": request.user.role == Role.WARD_COMMANDER,
+            "pending_applications": Application.objects.filter(
+                ward=ward, status=ApplicationStatus.PENDING
+            ).count(),
+            "active_establishments": Establishment.objects.filter(
+                ward=ward, status=Status.ACTIVE
+            ).count(),
+        },
+    )
 
 
 def ward_settings(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/settings.html", {})
+    ward = commanded_ward_or_403(request.user)
+    data = request.POST if request.method == "POST" else None
+    form = WardSettingsForm(data, initial={"remote": ward.remote})
+    if request.method == "POST" and form.is_valid():
+        if set_ward_remote(ward=ward, remote=form.cleaned_data["remote"], by=request.user):
+            messages.success(request, _("The ward's settings were saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("wards:settings")
+    changes = ward.settings_changes.select_related("changed_by")[:10]
+    return render(request, "wards/settings.html", {"ward": ward, "form": form, "changes": changes})
 
 
 def immigration_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/immigration_home.html", {})
+    province = immigration_province_or_403(request.user)
+    return render(request, "wards/immigration_home.html", {"province": province})

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import re
+from base64 import b32decode
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from establishments.models import Application, ApplicationStatus, Establishment, Kind, Staff
+from luutru import demo
+from luutru.models import Role, User
+from wards.models import ImmigrationOfficer, Officer
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    return out.getvalue()
+
+
+def demo_logins() -> str:
+    out = StringIO()
+    call_command("demo_logins", url="http://127.0.0.1:8000/", no_color=True, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def loaded(db):
+    load_demo()
+
+
+def test_it_fills_hoan_kiem_with_lodgings_of_every_kind_each_with_two_accounts(loaded):
+    establishments = Establishment.objects.filter(
+        ward__name="Phường Hoàn Kiếm", ward__province__name="Thành phố Hà Nội"
+    )
+    assert 90 <= establishments.count() <= 110
+    assert set(establishments.values_list("kind", flat=True)) == set(Kind.values)
+    for establishment in establishments.prefetch_related("staff__user"):
+        roles = sorted(s.user.role for s in establishment.staff.all())
+        assert roles == [Role.OWNER, Role.RECEPTIONIST], establishment
+    assert not establishments.filter(kind=Kind.PRIVATE_HOME).exclude(
+        business_registration_number=""
+    )
+    assert not establishments.exclude(kind=Kind.PRIVATE_HOME).filter(
+        business_registration_number=""
+    )
+    assert not establishments.filter(kind=Kind.HOTEL, star_rating__isnull=True)
+
+
+def test_it_gives_the_ward_officers_something_to_approve(loaded):
+    officer = User.objects.get(username=demo.OFFICER)
+    assert Officer.objects.get(user=officer).ward.name == "Phường Hoàn Kiếm"
+    assert User.objects.get(username=demo.COMMANDER).role == Role.WARD_COMMANDER
+    assert Application.objects.filter(
+        ward__name="Phường Hoàn Kiếm", status=ApplicationStatus.PENDING
+    ).exists()
+    immigration = ImmigrationOfficer.objects.get(user__username=demo.IMMIGRATION)
+    assert immigration.province.name == "Thành phố Hà Nội"
+    admin = User.objects.get(username=demo.ADMIN)
+    assert (admin.role, admin.is_staff, admin.is_superuser) == (Role.SITE_ADMIN, True, True)
+
+
+def test_every_demo_account_logs_in_with_the_demo_password(loaded):
+    # One hash shared by every account: checking it once checks them all.
+    assert User.objects.values("password").distinct().count() == 1
+    for _label, username in demo.SHOWCASE:
+        assert User.objects.get(username=username).check_password(demo.PASSWORD), username
+
+
+def test_a_second_factor_is_set_up_where_it_is_required(loaded):
+    with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    for user in User.objects.select_related("staff__establishment"):
+        assert (user.pk in with_device) == user.requires_second_factor(), user.username
+    frontdesk = User.objects.get(username=demo.RECEPTIONIST_NO_2FA)
+    assert frontdesk.staff.establishment.receptionist_2fa_required is False
+    assert User.objects.get(username=demo.RECEPTIONIST).requires_second_factor()
+
+
+def test_it_loads_once(loaded):
+    counts = (User.objects.count(), Establishment.objects.count(), Staff.objects.count())
+
+    output = load_demo()
+
+    assert "already loaded" in output
+    assert (User.objects.count(), Establishment.objects.count(), Staff.objects.count()) == counts
+
+
+def test_a_printed_totp_secret_verifies_against_the_device(loaded):
+    output = demo_logins()
+
+    block = output.split(demo.OFFICER, 1)[1]
+    secret = re.search(r"TOTP secret\s+([A-Z2-7 ]+)\n", block).group(1).replace(" ", "")
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    code = TOTP(key).token()
+    device = TOTPDevice.objects.get(user__username=demo.OFFICER)
+    assert device.verify_token(f"{code:06d}")
+
+
+def test_the_demo_secrets_are_the_same_on_every_run(loaded):
+    device = TOTPDevice.objects.get(user__username=demo.COMMANDER)
+
+    assert device.key == demo.totp_key(demo.COMMANDER)
+    assert demo.base32_secret(device.key) in demo_logins()
+
+
+def test_it_prints_one_login_per_role(loaded):
+    output = demo_logins()
+
+    assert "http://127.0.0.1:8000/" in output
+    assert demo.PASSWORD in output
+    for label, username in demo.SHOWCASE:
+        assert label in output
+        assert username in output
+    assert "otpauth://totp/" in output
+
+
+def test_it_refuses_to_load_on_a_server_without_debug(db):
+    with override_settings(DEBUG=False), pytest.raises(CommandError):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_demo_logins_says_when_there_is_no_demo(db):
+    with pytest.raises(CommandError):
+        demo_logins()
+
+
+def test_the_demo_officer_logs_in_with_password_and_printed_secret(client, loaded):
+    client.post(reverse("login"), {"username": demo.OFFICER, "password": demo.PASSWORD})
+
+    code = TOTP(bytes.fromhex(demo.totp_key(demo.OFFICER))).token()
+    client.post(reverse("otp_verify"), {"token": f"{code:06d}"})
+
+    response = client.get(reverse("wards:officer_home"))
+    assert response.status_code == 200
+    assert response.context["pending_applications"] == len(demo.PENDING_APPLICATIONS)
+
+
+def test_the_frontdesk_receptionist_needs_only_the_password(client, loaded):
+    response = client.post(
+        reverse("login"), {"username": demo.RECEPTIONIST_NO_2FA, "password": demo.PASSWORD}
+    )
+    assert response.status_code == 302
+
+    response = client.get(reverse("establishments:desk"))
+    assert response.status_code == 200
