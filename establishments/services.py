@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luutru.accounts import send_set_password_links, set_password_path
-from luutru.models import BackupCodeDevice, Role, Session, User
+from luutru.models import BackupCodeDevice, Role, User
 from wards.models import Ward
 
 from .models import Application, ApplicationStatus, Establishment, Staff, Status
@@ -232,7 +232,7 @@ def reset_password(*, user: User, owner: User, base_url: str) -> IssuedLink:
     is also logged out."""
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    Session.objects.filter(user=user).delete()
+    user.end_sessions()
     return _issue_link(
         user=user,
         base_url=base_url,
@@ -247,7 +247,7 @@ def reset_second_factor(*, user: User) -> None:
     left open would let whoever holds it enrol a new authenticator in the user's name."""
     TOTPDevice.objects.filter(user=user).delete()
     BackupCodeDevice.objects.filter(user=user).delete()
-    Session.objects.filter(user=user).delete()
+    user.end_sessions()
 
 
 def set_receptionist_2fa_required(*, establishment: Establishment, required: bool) -> None:

@@ -72,6 +72,10 @@ class User(AbstractUser):
         """Turn the account off and end every session it has open."""
         self.is_active = False
         self.save(update_fields=["is_active"])
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Log the user out everywhere: after a password or 2FA reset, or when disabled."""
         Session.objects.filter(user=self).delete()
 
 
