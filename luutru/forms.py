@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +17,13 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].strip().replace(" ", "")
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form skips accounts without a usable password. Here every new account starts
+    without one (it gets a one-time link), so an owner who lost that link could never get in:
+    any active account with the address gets a link."""
+
+    def get_users(self, email: str):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if user.email.lower() == email.lower())

@@ -59,3 +59,22 @@ def test_password_change_needs_the_old_password(client, omar):
     assert response.status_code == 302
     omar.refresh_from_db()
     assert omar.check_password(new)
+
+
+def test_an_account_that_never_set_its_password_can_ask_for_a_new_link(client, alice):
+    # The owner lost the one-time link sent at approval.
+    alice.email = "owner@khachsan.example.vn"
+    alice.set_unusable_password()
+    alice.save(update_fields=["email", "password"])
+    client.post(reverse("password_reset"), {"email": "OWNER@khachsan.example.vn"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+    assert client.get(link, follow=True).context["validlink"]
+
+
+def test_a_disabled_account_gets_no_reset_link(client, alice):
+    alice.email = "owner@khachsan.example.vn"
+    alice.save(update_fields=["email"])
+    alice.disable()
+    client.post(reverse("password_reset"), {"email": "owner@khachsan.example.vn"})
+    assert len(mail.outbox) == 0
