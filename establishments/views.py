@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from guests import views as guest_views
 from luutru.models import Role
 
 from . import access, services
@@ -156,8 +157,8 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def desk(request: HttpRequest) -> HttpResponse:
-    establishment = access.establishment_for(request.user)
-    return render(request, "establishments/desk.html", {"establishment": establishment})
+    # The front desk's home is the list of guests staying now.
+    return guest_views.current_guests(request)
 
 
 def owner_home(request: HttpRequest) -> HttpResponse:

@@ -1,1 +1,256 @@
-# Declarations arrive with the guests issue.
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from establishments.models import Establishment
+
+from . import deadlines
+
+
+class DeclarationKind(models.TextChoices):
+    # Law 47/2014, art. 33: khai báo tạm trú of a foreigner.
+    FOREIGNER = "foreigner", _("Foreigner")
+    # Law on Residence 2020, art. 30: thông báo lưu trú of a Vietnamese citizen.
+    CITIZEN = "citizen", _("Citizen")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+    # ICAO 9303's "unspecified" ("<" in the zone).
+    UNSPECIFIED = "X", _("Unspecified")
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    CITIZEN_ID = "citizen_id", _("Personal identification number")
+    OTHER = "other", _("Other travel document")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    RETURNED = "returned", _("Returned for correction")
+
+
+# What a version snapshots: everything the receptionist typed about the guest and the stay.
+GUEST_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "document_type",
+    "document_number",
+    "document_expiry",
+    "visa_number",
+    "visa_expiry",
+    "entry_port",
+    "entry_date",
+    "reason",
+)
+STAY_FIELDS = ("room", "arrival", "expected_departure")
+
+SUBMISSION_CONSTRAINT = "declaration_submitted_once"
+DOCUMENT_CONSTRAINT = "declaration_document_staying_once"
+
+
+def document_warnings(
+    *,
+    document_expiry: date | None,
+    visa_expiry: date | None,
+    arrival: datetime,
+    expected_departure: datetime,
+) -> list[str]:
+    """What the front desk should know but may still file: the guest is in the building."""
+    warnings = []
+    arrival_day = deadlines.to_local(arrival).date()
+    departure_day = deadlines.to_local(expected_departure).date()
+    if document_expiry is not None and document_expiry < arrival_day:
+        warnings.append(
+            _("The passport expired on %(date)s.") % {"date": document_expiry.isoformat()}
+        )
+    if visa_expiry is not None and visa_expiry < departure_day:
+        warnings.append(
+            _("The visa ends on %(date)s, before the expected departure.")
+            % {"date": visa_expiry.isoformat()}
+        )
+    return warnings
+
+
+class DeclarationQuerySet(models.QuerySet["Declaration"]):
+    def staying(self) -> DeclarationQuerySet:
+        """Guests who have not checked out."""
+        return self.filter(departed_at__isnull=True)
+
+
+class Declaration(models.Model):
+    """One guest's stay at one establishment, as reported to the ward police.
+
+    The fields hold the current state; every submitted state is also kept as a
+    `DeclarationVersion`, so that nothing a receptionist submitted is overwritten without a
+    trace.
+
+    ``nationality`` is an ISO 3166-1 alpha-2 code ("FR", "VN"; "XK" for Kosovo) or, for a
+    holder no country claims, the three-letter ICAO 9303 code as printed in the zone ("XXA"
+    stateless, "XXB"/"XXC" refugee, "UNO"...): two letters always mean a country, three never do.
+    """
+
+    establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("establishment"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DeclarationKind.choices)
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"))
+    nationality = models.CharField(_("nationality"), max_length=3)
+    document_type = models.CharField(
+        _("document type"), max_length=16, choices=DocumentType.choices
+    )
+    document_number = models.CharField(_("document number"), max_length=20)
+    document_expiry = models.DateField(_("document expiry"), null=True, blank=True)
+    # Foreigners only.
+    visa_number = models.CharField(_("visa number"), max_length=20, blank=True)
+    visa_expiry = models.DateField(_("visa expiry"), null=True, blank=True)
+    entry_port = models.CharField(_("port of entry"), max_length=100, blank=True)
+    entry_date = models.DateField(_("date of entry"), null=True, blank=True)
+    # Citizens only.
+    reason = models.CharField(_("reason for stay"), max_length=200, blank=True)
+
+    room = models.CharField(_("room"), max_length=20)
+    arrival = models.DateTimeField(_("arrival"))
+    expected_departure = models.DateTimeField(_("expected departure"))
+    departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
+    departed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("check-out recorded by"),
+    )
+
+    deadline = models.DateTimeField(_("deadline"))
+    late = models.BooleanField(_("late"), default=False)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    filed_at = models.DateTimeField(_("filed at"))
+    review_status = models.CharField(
+        _("review status"),
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.PENDING,
+    )
+    # One per guest of a submitted form (see services.guest_submission_key), so that the same
+    # form posted twice files nothing the second time.
+    submission_key = models.UUIDField(editable=False)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["room", "arrival", "id"]
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "submission_key"], name=SUBMISSION_CONSTRAINT
+            ),
+            # The same document cannot be staying twice at one establishment. Nationality is
+            # part of the key: two states may issue the same passport number.
+            models.UniqueConstraint(
+                fields=["establishment", "document_type", "nationality", "document_number"],
+                condition=models.Q(departed_at__isnull=True),
+                name=DOCUMENT_CONSTRAINT,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expected_departure__gt=models.F("arrival")),
+                name="declaration_departure_after_arrival",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DeclarationKind.values),
+                name="declaration_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_status__in=ReviewStatus.values),
+                name="declaration_review_status_valid",
+            ),
+        ]
+        indexes = [
+            # The front desk's current-guests list.
+            models.Index(
+                fields=["establishment", "room"],
+                condition=models.Q(departed_at__isnull=True),
+                name="declaration_staying",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.room})"
+
+    def legal_deadline(self, *, remote: bool) -> datetime:
+        """When this guest must have been reported, from the arrival.
+
+        Citizens: Law on Residence 2020, art. 30(4) (23:00 that day, 08:00 the next after a
+        23:00 arrival). Foreigners: Law 47/2014, art. 33(2) (12 hours, 24 in a remote ward).
+        """
+        if self.kind == DeclarationKind.CITIZEN:
+            return deadlines.citizen_deadline(self.arrival)
+        return deadlines.foreigner_deadline(self.arrival, remote=remote)
+
+    def is_late(self, at: datetime) -> bool:
+        """Whether a filing at ``at`` misses the stored deadline (DESIGN: "late")."""
+        return deadlines.is_late(at, self.deadline)
+
+    def warnings(self) -> list[str]:
+        return document_warnings(
+            document_expiry=self.document_expiry,
+            visa_expiry=self.visa_expiry,
+            arrival=self.arrival,
+            expected_departure=self.expected_departure,
+        )
+
+    def snapshot(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in GUEST_FIELDS + STAY_FIELDS}
+
+
+class DeclarationVersion(models.Model):
+    """One submitted state of a declaration; version 1 is the original filing."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("data"), encoder=DjangoJSONEncoder)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    created_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        ordering = ["declaration", "number"]
+        verbose_name = _("declaration version")
+        verbose_name_plural = _("declaration versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "number"], name="declaration_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="declaration_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} v{self.number}"

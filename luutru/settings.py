@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_countries",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("establishments/", include("establishments.urls")),
     path("wards/", include("wards.urls")),
+    path("guests/", include("guests.urls")),
     path(
         "admin/login/",
         RedirectView.as_view(pattern_name="login", query_string=True),

@@ -15,7 +15,6 @@ def test_it_shows_the_receptionists_establishment(client, rita, establishment):
     assert response.status_code == 200
     html = response.content.decode()
     assert establishment.name in html
-    assert "Filing guests arrives soon" in html
 
 
 @pytest.mark.django_db

@@ -1,0 +1,42 @@
+"""Who may see what in this app: every view fetches declarations through these helpers.
+
+A receptionist or owner sees the declarations of their own establishment; another
+establishment's id is a 404 (strangers learn nothing, not even that the id exists). The ward
+police get their scoped queryset with the review inbox; until then every other role is a 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from establishments.access import establishment_for
+from establishments.models import Establishment
+from luutru.models import ESTABLISHMENT_ROLES, Role, User
+
+from .models import Declaration
+
+
+def declarations_for(user: User) -> QuerySet[Declaration]:
+    """The declarations this user may read."""
+    if user.role not in ESTABLISHMENT_ROLES:
+        raise PermissionDenied
+    return Declaration.objects.filter(establishment=establishment_for(user)).select_related(
+        "establishment__ward", "filed_by"
+    )
+
+
+def get_declaration_for_user(user: User, pk: int) -> Declaration:
+    return get_object_or_404(declarations_for(user), pk=pk)
+
+
+def desk_establishment(user: User) -> Establishment:
+    """The establishment a receptionist files guests for; owners only read (403)."""
+    if user.role != Role.RECEPTIONIST:
+        raise PermissionDenied
+    return establishment_for(user)
+
+
+def can_file(user: User) -> bool:
+    return user.role == Role.RECEPTIONIST

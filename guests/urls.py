@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "guests"
+
+urlpatterns = [
+    path("file/foreigner/", views.file_foreigner, name="file_foreigner"),
+    path("file/citizen/", views.file_citizen, name="file_citizen"),
+    path("check-out/", views.check_out, name="check_out"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

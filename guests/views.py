@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from establishments.access import establishment_for
+from establishments.models import Establishment
+
+from . import access, services
+from .forms import (
+    MAX_GUESTS,
+    CitizenFormSet,
+    ForeignerFormSet,
+    GuestFormSet,
+    StayForm,
+    already_staying_error,
+    quiet,
+)
+from .models import DeclarationKind
+
+PREFIX = "guest"
+FORMSETS: dict[str, type[GuestFormSet]] = {
+    DeclarationKind.FOREIGNER: ForeignerFormSet,
+    DeclarationKind.CITIZEN: CitizenFormSet,
+}
+FILE_URLS = {
+    DeclarationKind.FOREIGNER: "guests:file_foreigner",
+    DeclarationKind.CITIZEN: "guests:file_citizen",
+}
+
+
+# --- the front desk -----------------------------------------------------------------------------
+
+
+def current_guests(request: HttpRequest) -> HttpResponse:
+    """The establishment's home page: who is staying now. Receptionists check guests out from
+    here; owners read it."""
+    establishment = establishment_for(request.user)
+    staying = access.declarations_for(request.user).staying().order_by("room", "arrival", "id")
+    return render(
+        request,
+        "establishments/desk.html",
+        {
+            "establishment": establishment,
+            "staying": staying,
+            "can_file": access.can_file(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = access.get_declaration_for_user(request.user, pk)
+    versions = declaration.versions.select_related("created_by")
+    return render(
+        request,
+        "guests/detail.html",
+        {
+            "declaration": declaration,
+            "versions": versions,
+            "warnings": declaration.warnings(),
+            "can_file": access.can_file(request.user),
+        },
+    )
+
+
+@require_POST
+def check_out(request: HttpRequest) -> HttpResponse:
+    access.desk_establishment(request.user)
+    scoped = access.declarations_for(request.user)
+    room = request.POST.get("room", "").strip()
+    if room:
+        targets = list(scoped.staying().filter(room=room))
+    else:
+        try:
+            ids = {int(value) for value in request.POST.getlist("declaration")}
+        except ValueError:
+            return HttpResponseBadRequest()
+        targets = list(scoped.filter(pk__in=ids))
+        if len(targets) != len(ids):
+            # Someone else's guest, or no guest at all.
+            raise Http404
+    if not targets:
+        messages.warning(request, _("Select the guests who are leaving."))
+        return redirect("establishments:desk")
+    count = services.check_out(declarations=targets, at=timezone.now(), by=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(count)d guest checked out.", "%(count)d guests checked out.", count)
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("These guests had already checked out."))
+    return redirect("establishments:desk")
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+
+def file_foreigner(request: HttpRequest) -> HttpResponse:
+    return _file(request, DeclarationKind.FOREIGNER)
+
+
+def file_citizen(request: HttpRequest) -> HttpResponse:
+    return _file(request, DeclarationKind.CITIZEN)
+
+
+def _focus(form: forms.BaseForm, name: str) -> None:
+    form.fields[name].widget.attrs["autofocus"] = True
+
+
+def _quiet_formset(formset: GuestFormSet) -> None:
+    for form in formset.forms:
+        if form._errors is None or not form.has_error("mrz"):
+            quiet(form)
+    formset._errors = [form.errors for form in formset.forms]
+    formset._non_form_errors = formset.error_class()
+
+
+def _already_filed(establishment: Establishment, raw_key: str) -> bool:
+    try:
+        key = uuid.UUID(raw_key)
+    except ValueError:
+        return False
+    return services.filed_with(establishment=establishment, submission_key=key)
+
+
+def _file(request: HttpRequest, kind: DeclarationKind) -> HttpResponse:
+    establishment = access.desk_establishment(request.user)
+    formset_class = FORMSETS[kind]
+    form_kwargs = {"establishment": establishment}
+    first_field = "mrz" if kind == DeclarationKind.FOREIGNER else "full_name"
+    status = 200
+    warnings: list[str] = []
+
+    if request.method != "POST":
+        stay = StayForm()
+        formset = formset_class(prefix=PREFIX, form_kwargs=form_kwargs)
+        _focus(formset.forms[0], first_field)
+        return _render(request, kind, stay, formset, warnings, status)
+
+    action = request.POST.get("action", "file")
+    data = request.POST.copy()
+    if action == "add":
+        try:
+            total = int(data.get(f"{PREFIX}-TOTAL_FORMS") or 1)
+        except ValueError:
+            return HttpResponseBadRequest()
+        data[f"{PREFIX}-TOTAL_FORMS"] = str(min(total + 1, MAX_GUESTS))
+    stay = StayForm(data)
+    formset = formset_class(data, prefix=PREFIX, form_kwargs=form_kwargs)
+    if action == "file" and _already_filed(establishment, data.get("submission_key", "")):
+        # The same page sent again (double click, retry, back and submit): the first one
+        # went through, and its guests would now fail as "already staying".
+        messages.info(request, _("This form had already been filed."))
+        return redirect(FILE_URLS[kind])
+
+    if action == "add":
+        quiet(stay)
+        _quiet_formset(formset)
+        if formset.forms:
+            _focus(formset.forms[-1], first_field)
+    elif action.startswith("mrz-") and kind == DeclarationKind.FOREIGNER:
+        try:
+            form = formset.forms[int(action.removeprefix("mrz-"))]
+        except (ValueError, IndexError):
+            return HttpResponseBadRequest()
+        zone = form.fill_from_mrz()
+        quiet(stay)
+        _quiet_formset(formset)
+        _focus(form, "visa_number" if zone else "mrz")
+    elif stay.is_valid() and formset.is_valid():
+        guest_forms = formset.filled_forms()
+        try:
+            declarations = services.file_declarations(
+                establishment=establishment,
+                filed_by=request.user,
+                kind=kind,
+                guests=[form.guest_data() for form in guest_forms],
+                stay={
+                    name: stay.cleaned_data[name]
+                    for name in ("room", "arrival", "expected_departure")
+                },
+                submission_key=stay.cleaned_data["submission_key"],
+            )
+        except services.DocumentAlreadyStaying as e:
+            for index in e.indices:
+                guest_forms[index].add_error("document_number", already_staying_error())
+            status = 400
+        else:
+            for warning in formset.warnings(stay):
+                messages.warning(request, warning)
+            messages.success(
+                request,
+                _("Filed: %(names)s, room %(room)s.")
+                % {
+                    "names": ", ".join(d.full_name for d in declarations),
+                    "room": declarations[0].room,
+                },
+            )
+            return redirect(FILE_URLS[kind])
+    else:
+        status = 400
+        warnings = formset.warnings(stay)
+    return _render(request, kind, stay, formset, warnings, status)
+
+
+def _render(
+    request: HttpRequest,
+    kind: DeclarationKind,
+    stay: StayForm,
+    formset: GuestFormSet,
+    warnings: list[str],
+    status: int,
+) -> HttpResponse:
+    return render(
+        request,
+        "guests/file.html",
+        {
+            "kind": kind,
+            "stay": stay,
+            "formset": formset,
+            "warnings": warnings,
+            "action_url": reverse(FILE_URLS[kind]),
+            "can_add": len(formset.forms) < MAX_GUESTS,
+        },
+        status=status,
+    )

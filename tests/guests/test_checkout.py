@@ -1,0 +1,139 @@
+"""Checking guests out from the desk: one, a whole room, or several selected."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from guests import services
+from guests.deadlines import LOCAL_TZ
+from guests.models import Declaration, DeclarationKind, DocumentType
+from tests import factories as f
+
+URL = reverse("guests:check_out")
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def file(establishment, by, *, room: str, count: int = 1) -> list[Declaration]:
+    guests = [
+        {
+            "full_name": f"Guest {room}-{i}",
+            "sex": "M",
+            "birth_date": date(1990, 1, 1),
+            "nationality": "FR",
+            "document_type": DocumentType.PASSPORT,
+            "document_number": f"P{room}{i}",
+        }
+        for i in range(count)
+    ]
+    return services.file_declarations(
+        establishment=establishment,
+        filed_by=by,
+        kind=DeclarationKind.FOREIGNER,
+        guests=guests,
+        stay={
+            "room": room,
+            "arrival": NOW - timedelta(hours=1),
+            "expected_departure": NOW + timedelta(days=2),
+        },
+        submission_key=uuid.uuid4(),
+    )
+
+
+@pytest.fixture
+def desk(client, rita):
+    return f.login(client, rita)
+
+
+def staying() -> set[str]:
+    return set(Declaration.objects.staying().values_list("full_name", flat=True))
+
+
+@pytest.mark.django_db
+def test_it_checks_out_one_guest(desk, rita, establishment):
+    one, other = file(establishment, rita, room="101", count=2)
+    response = desk.post(URL, {"declaration": one.pk})
+    assert response.status_code == 302
+    assert response.url == reverse("establishments:desk")
+    one.refresh_from_db()
+    assert one.departed_at == NOW
+    assert one.departed_by == rita
+    assert staying() == {other.full_name}
+    assert "1 guest checked out." in desk.get(response.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_checks_out_a_whole_room(desk, rita, establishment):
+    file(establishment, rita, room="101", count=3)
+    file(establishment, rita, room="102")
+    desk.post(URL, {"room": "101"})
+    assert staying() == {"Guest 102-0"}
+
+
+@pytest.mark.django_db
+def test_it_checks_out_several_selected_guests(desk, rita, establishment):
+    a, b, c = file(establishment, rita, room="201", count=3)
+    response = desk.post(URL, {"declaration": [a.pk, c.pk]})
+    assert staying() == {b.full_name}
+    assert "2 guests checked out." in desk.get(response.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_guest_already_gone_keeps_the_first_departure_time(desk, rita, establishment):
+    (guest,) = file(establishment, rita, room="101")
+    desk.post(URL, {"declaration": guest.pk})
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        desk.post(URL, {"declaration": guest.pk})
+    guest.refresh_from_db()
+    assert guest.departed_at == NOW
+
+
+@pytest.mark.django_db
+def test_nothing_selected_checks_out_nobody(desk, rita, establishment):
+    file(establishment, rita, room="101")
+    response = desk.post(URL, {})
+    assert response.status_code == 302
+    assert len(staying()) == 1
+
+
+@pytest.mark.django_db
+def test_it_checks_ownership(desk, rita, establishment, ron, other_establishment):
+    (mine,) = file(establishment, rita, room="101")
+    (theirs,) = file(other_establishment, ron, room="101")
+    assert desk.post(URL, {"declaration": theirs.pk}).status_code == 404
+    # One stranger among the selection: nobody is checked out.
+    assert desk.post(URL, {"declaration": [mine.pk, theirs.pk]}).status_code == 404
+    # A room number checks out this establishment's room only.
+    desk.post(URL, {"room": "101"})
+    assert staying() == {theirs.full_name}
+
+
+@pytest.mark.django_db
+def test_owners_read_but_do_not_check_out(client, alice, rita, establishment):
+    (guest,) = file(establishment, rita, room="101")
+    f.login(client, alice)
+    assert client.post(URL, {"declaration": guest.pk}).status_code == 403
+    assert len(staying()) == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_get(desk):
+    assert desk.get(URL).status_code == 405
