@@ -194,6 +194,8 @@ class Declaration(models.Model):
                 condition=models.Q(departed_at__isnull=True),
                 name="declaration_staying",
             ),
+            # The owner's audit: an establishment's submissions, newest first.
+            models.Index(fields=["establishment", "-filed_at"], name="declaration_audit"),
         ]
 
     def __str__(self) -> str:
@@ -254,3 +256,121 @@ class DeclarationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration} v{self.number}"
+
+
+class ReviewAction(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    RETURNED = "returned", _("Returned for correction")
+
+
+class ReviewEvent(models.Model):
+    """A police officer's decision on a declaration: reviews are events, never edits."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(_("action"), max_length=16, choices=ReviewAction.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    # The version the officer looked at: a return is answered by a later version.
+    version_number = models.PositiveIntegerField(_("version"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["declaration", "at", "id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action="returned") | ~models.Q(reason=""),
+                name="review_return_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} {self.action}"
+
+
+class RegisterClosing(models.Model):
+    """An establishment's statement that its register for one day is complete, also when
+    nobody arrived (a nil return): without it "no guests" and "did not report" look alike."""
+
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.PROTECT, related_name="register_closings"
+    )
+    day = models.DateField(_("day"))
+    foreigners = models.PositiveIntegerField(_("foreigners"))
+    citizens = models.PositiveIntegerField(_("citizens"))
+    late = models.PositiveIntegerField(_("late"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"))
+
+    class Meta:
+        ordering = ["establishment", "-day"]
+        verbose_name = _("register closing")
+        verbose_name_plural = _("register closings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "day"], name="register_closed_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment} {self.day}"
+
+    @property
+    def nil_return(self) -> bool:
+        return self.foreigners + self.citizens == 0
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    CHECKING = "checking", _("Checking")
+    FAILED = "failed", _("Refused: errors in the file")
+    FILED = "filed", _("Filed")
+
+
+class ImportBatch(models.Model):
+    """One uploaded CSV file. The file is kept in PostgreSQL, so whichever worker takes the job
+    can read it; the file is filed whole or not at all."""
+
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.PROTECT, related_name="import_batches"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    filename = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    filed = models.PositiveIntegerField(_("declarations filed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("CSV import")
+        verbose_name_plural = _("CSV imports")
+        constraints = [
+            # The same file filed twice files nothing new: a second upload of a file that was
+            # filed (or is being filed) is refused.
+            models.UniqueConstraint(
+                fields=["establishment", "sha256"],
+                condition=~models.Q(status="failed"),
+                name="import_file_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("file/citizen/", views.file_citizen, name="file_citizen"),
     path("check-out/", views.check_out, name="check_out"),
     path("<int:pk>/", views.detail, name="detail"),
+    # Included without a namespace of their own: their names are "guests:<name>".
+    path("register/", include("guests.register_urls")),
+    path("import/", include("guests.import_urls")),
+    path("audit/", include("guests.audit_urls")),
 ]
