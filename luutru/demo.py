@@ -18,6 +18,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Application, Establishment, Kind, Staff, Status
+from luutru.demo_guests import load_guests
 from luutru.models import Role, User
 from wards.models import ImmigrationOfficer, Officer, Ward
 
@@ -123,6 +124,8 @@ class DemoCounts:
     establishments: int
     users: int
     applications: int
+    declarations: int
+    closings: int
 
 
 def is_loaded() -> bool:
@@ -262,4 +265,12 @@ def load(ward: Ward) -> DemoCounts:
         )
         for i, (kind, name, address) in enumerate(PENDING_APPLICATIONS, start=1)
     )
-    return DemoCounts(len(establishments), len(users), len(applications))
+    guests = load_guests(
+        establishments=establishments,
+        receptionists={e.pk: u for u, e in staff_of if u.role == Role.RECEPTIONIST},
+        officer=officer,
+        rng=rng,
+    )
+    return DemoCounts(
+        len(establishments), len(users), len(applications), guests.declarations, guests.closings
+    )

@@ -150,3 +150,26 @@ def test_the_frontdesk_receptionist_needs_only_the_password(client, loaded):
 
     response = client.get(reverse("establishments:desk"))
     assert response.status_code == 200
+
+
+def test_it_files_a_few_days_of_guests_of_many_nationalities(loaded):
+    from guests.models import Declaration, DeclarationVersion, RegisterClosing, ReviewEvent
+
+    declarations = Declaration.objects.all()
+    assert declarations.count() > 300
+    assert declarations.filter(kind="citizen").exists()
+    assert (
+        declarations.filter(kind="foreigner").count() > declarations.filter(kind="citizen").count()
+    )
+    assert declarations.exclude(nationality="VN").values("nationality").distinct().count() >= 15
+    assert declarations.filter(late=True).exists()
+    assert declarations.filter(late=False).exists()
+    # Every declaration has its original version; a few were corrected.
+    assert DeclarationVersion.objects.filter(number=1).count() == declarations.count()
+    assert DeclarationVersion.objects.filter(number=2).exists()
+    # The officer confirmed and returned some; every return has its reason.
+    assert ReviewEvent.objects.filter(action="confirmed").exists()
+    assert not ReviewEvent.objects.filter(action="returned", reason="").exists()
+    assert ReviewEvent.objects.filter(action="returned").exists()
+    # Most past days are closed; some registers were forgotten.
+    assert 0 < RegisterClosing.objects.count() < 3 * Establishment.objects.count()

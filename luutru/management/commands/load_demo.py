@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from luutru import demo
+from luutru import demo, demo_guests
 from wards.models import Ward
 
 
@@ -38,7 +38,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded in {ward}: {counts.establishments} establishments, "
-                f"{counts.users} accounts, {counts.applications} pending applications."
+                f"{counts.users} accounts, {counts.applications} pending applications, "
+                f"{counts.declarations} guests over {demo_guests.DAYS} days, "
+                f"{counts.closings} closed registers."
             )
         )
         self.stdout.write(f"Every demo account's password: {demo.PASSWORD}")

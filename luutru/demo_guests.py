@@ -1,0 +1,251 @@
+"""Demo guests: a few days of check-ins at the demo lodgings of Phường Hoàn Kiếm.
+
+Most guests of the old quarter are foreigners (the 2016 pilot counted about 1,000 new guests a
+day in one ward, most of them from abroad); a share are Vietnamese citizens. Past days are
+mostly reviewed by the ward officer and closed by the front desks; a few declarations are
+late, returned or corrected, and a few registers were never closed, so every page has
+something real to show."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from establishments.models import Establishment
+from guests import deadlines
+from guests.models import (
+    Declaration,
+    DeclarationKind,
+    DeclarationVersion,
+    DocumentType,
+    RegisterClosing,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStatus,
+    Sex,
+)
+from luutru.models import User
+
+DAYS = 4  # today and the three days before
+
+# Nationality, weight, surnames, given names (male, female).
+ORIGINS = [
+    (
+        "KR",
+        14,
+        ["Kim", "Lee", "Park", "Choi", "Jung"],
+        (["Min-jun", "Ji-ho"], ["Seo-yeon", "Ji-woo"]),
+    ),
+    ("CN", 10, ["Wang", "Li", "Zhang", "Liu", "Chen"], (["Wei", "Hao"], ["Fang", "Xiu Ying"])),
+    ("US", 9, ["Smith", "Johnson", "Brown", "Miller"], (["James", "Michael"], ["Emily", "Sarah"])),
+    ("FR", 8, ["Martin", "Bernard", "Dubois", "Lefèvre"], (["Lucas", "Hugo"], ["Léa", "Chloé"])),
+    ("GB", 7, ["Taylor", "Wilson", "Davies", "Evans"], (["Oliver", "Harry"], ["Amelia", "Isla"])),
+    ("AU", 6, ["Walker", "White", "Harris", "Martin"], (["Jack", "Noah"], ["Charlotte", "Mia"])),
+    (
+        "DE",
+        6,
+        ["Müller", "Schmidt", "Schneider", "Fischer"],
+        (["Jonas", "Felix"], ["Anna", "Lena"]),
+    ),
+    ("JP", 6, ["Sato", "Suzuki", "Takahashi", "Tanaka"], (["Haruto", "Sota"], ["Yui", "Aoi"])),
+    ("TH", 4, ["Saetang", "Srisuk", "Wongsa"], (["Somchai", "Anan"], ["Malee", "Ploy"])),
+    ("MY", 3, ["Tan", "Lim", "Abdullah"], (["Ahmad", "Wei Jie"], ["Nur Aisyah", "Mei Ling"])),
+    ("SG", 3, ["Tan", "Ng", "Goh"], (["Ethan", "Ryan"], ["Chloe", "Rachel"])),
+    ("IN", 3, ["Sharma", "Patel", "Iyer"], (["Arjun", "Rohan"], ["Priya", "Ananya"])),
+    ("RU", 3, ["Ivanov", "Smirnova", "Kuznetsov"], (["Dmitry", "Alexei"], ["Olga", "Anastasia"])),
+    ("CA", 3, ["Tremblay", "Roy", "Gagnon"], (["Liam", "William"], ["Olivia", "Emma"])),
+    ("IT", 3, ["Rossi", "Russo", "Ferrari"], (["Marco", "Luca"], ["Giulia", "Sofia"])),
+    ("ES", 2, ["García", "Fernández", "López"], (["Pablo", "Javier"], ["Lucía", "María"])),
+    ("NL", 2, ["de Jong", "Jansen", "Visser"], (["Daan", "Sem"], ["Julia", "Tess"])),
+    ("SE", 2, ["Andersson", "Johansson"], (["Erik", "Lars"], ["Astrid", "Ingrid"])),
+    ("TW", 2, ["Lin", "Huang", "Wu"], (["Chih-Ming", "Yu-Chen"], ["Shu-Fen", "Hui-Ling"])),
+    ("IL", 1, ["Cohen", "Levi"], (["Noam", "Itai"], ["Noa", "Tamar"])),
+    ("XXA", 1, ["Karimi"], (["Reza"], ["Leila"])),
+]
+VN_SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+VN_MIDDLE = (["Văn", "Đức", "Minh", "Quốc"], ["Thị", "Ngọc", "Thu", "Thanh"])
+VN_GIVEN = (["Hùng", "Nam", "Tuấn", "Dũng", "Long"], ["Lan", "Hương", "Mai", "Linh", "Trang"])
+# Province codes that open a personal identification number: Hà Nội, Hải Phòng, Đà Nẵng,
+# Thành phố Hồ Chí Minh, Nghệ An, Thanh Hóa.
+VN_PROVINCE_CODES = ["001", "031", "048", "079", "040", "038"]
+REASONS = ["Du lịch", "Công tác", "Thăm người thân", "Khám chữa bệnh"]
+RETURN_REASONS = [
+    "Số hộ chiếu không khớp với ảnh chụp hộ chiếu, đề nghị kiểm tra lại.",
+    "Ngày sinh chưa đúng, đề nghị đối chiếu giấy tờ.",
+]
+
+
+@dataclass(frozen=True)
+class GuestCounts:
+    declarations: int
+    closings: int
+
+
+def _local(day: date, minutes: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()) + timedelta(minutes=minutes))
+
+
+def _citizen_number(rng: random.Random, birth: date, sex: str) -> str:
+    century = (birth.year // 100) - 19  # 0 for 1900s, 1 for 2000s
+    code = 2 * century + (1 if sex == Sex.FEMALE else 0)
+    return f"{rng.choice(VN_PROVINCE_CODES)}{code}{birth.year % 100:02d}{rng.randrange(10**6):06d}"
+
+
+def _guest(rng: random.Random, today: date) -> tuple[str, dict]:
+    sex = rng.choice([Sex.MALE, Sex.FEMALE])
+    birth = today - timedelta(days=rng.randint(18 * 365, 75 * 365))
+    female = sex == Sex.FEMALE
+    if rng.random() < 0.25:
+        name = " ".join(
+            [rng.choice(VN_SURNAMES), rng.choice(VN_MIDDLE[female]), rng.choice(VN_GIVEN[female])]
+        )
+        return DeclarationKind.CITIZEN, {
+            "full_name": name,
+            "sex": sex,
+            "birth_date": birth,
+            "nationality": "VN",
+            "document_type": DocumentType.CITIZEN_ID,
+            "document_number": _citizen_number(rng, birth, sex),
+            "reason": rng.choice(REASONS),
+        }
+    nationality, _weight, surnames, given = rng.choices(
+        ORIGINS, weights=[origin[1] for origin in ORIGINS]
+    )[0]
+    letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _i in range(2))
+    return DeclarationKind.FOREIGNER, {
+        "full_name": f"{rng.choice(given[female])} {rng.choice(surnames)}".upper(),
+        "sex": sex,
+        "birth_date": birth,
+        "nationality": nationality,
+        "document_type": DocumentType.PASSPORT,
+        "document_number": f"{letters}{rng.randrange(10**7):07d}",
+        "document_expiry": today + timedelta(days=rng.randint(200, 3000)),
+        "visa_number": f"V{rng.randrange(10**7):07d}",
+        "visa_expiry": today + timedelta(days=rng.randint(10, 80)),
+        "entry_port": rng.choice(["Sân bay Nội Bài", "Sân bay Tân Sơn Nhất", "Cửa khẩu Hữu Nghị"]),
+        "entry_date": today - timedelta(days=rng.randint(0, 10)),
+    }
+
+
+def load_guests(
+    *,
+    establishments: list[Establishment],
+    receptionists: dict[int, User],
+    officer: User,
+    rng: random.Random,
+) -> GuestCounts:
+    """File a few days of guests at each establishment. `receptionists` maps an
+    establishment's id to the account that files for it."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    declarations: list[Declaration] = []
+    corrected: list[Declaration] = []
+    reviews: list[tuple[Declaration, str]] = []
+    closings: list[RegisterClosing] = []
+    for establishment in establishments:
+        remote = establishment.ward.remote
+        desk = receptionists[establishment.pk]
+        for back in range(DAYS - 1, -1, -1):
+            day = today - timedelta(days=back)
+            latest = 24 * 60 - 1
+            if back == 0:
+                latest = min(latest, int((now - _local(day, 0)).total_seconds() // 60) - 30)
+            if latest < 0:
+                continue
+            filed_today = []
+            for _n in range(rng.randint(0, max(1, establishment.room_count // 8))):
+                kind, guest = _guest(rng, today)
+                arrival = _local(day, rng.randint(0, latest))
+                nights = rng.randint(1, 4)
+                departure = timezone.make_aware(
+                    datetime.combine(day + timedelta(days=nights), time(12))
+                )
+                declaration = Declaration(
+                    establishment=establishment,
+                    kind=kind,
+                    room=str(rng.randint(1, 6) * 100 + rng.randint(1, 12)),
+                    arrival=arrival,
+                    expected_departure=departure,
+                    filed_by=desk,
+                    submission_key=uuid.UUID(int=rng.getrandbits(128)),
+                    **guest,
+                )
+                declaration.deadline = declaration.legal_deadline(remote=remote)
+                # Most desks file within minutes of check-in; one in twenty misses the line.
+                if rng.random() < 0.05:
+                    declaration.filed_at = declaration.deadline + timedelta(
+                        minutes=rng.randint(5, 300)
+                    )
+                else:
+                    declaration.filed_at = arrival + timedelta(minutes=rng.randint(1, 20))
+                declaration.filed_at = min(declaration.filed_at, now)
+                declaration.late = deadlines.is_late(declaration.filed_at, declaration.deadline)
+                # Most guests who were due to leave have checked out; a few are overdue.
+                if departure < now and rng.random() < 0.9:
+                    declaration.departed_at = departure - timedelta(minutes=rng.randint(0, 90))
+                    declaration.departed_by = desk
+                if back > 0:
+                    roll = rng.random()
+                    if roll < 0.03:
+                        declaration.review_status = ReviewStatus.RETURNED
+                        reviews.append((declaration, ReviewAction.RETURNED))
+                    elif roll < 0.9:
+                        declaration.review_status = ReviewStatus.CONFIRMED
+                        reviews.append((declaration, ReviewAction.CONFIRMED))
+                if rng.random() < 0.03:
+                    corrected.append(declaration)
+                declarations.append(declaration)
+                filed_today.append(declaration)
+            # Past days are closed the next morning, except by a few forgetful desks.
+            if back > 0 and rng.random() < 0.92:
+                closings.append(
+                    RegisterClosing(
+                        establishment=establishment,
+                        day=day,
+                        foreigners=sum(d.kind == DeclarationKind.FOREIGNER for d in filed_today),
+                        citizens=sum(d.kind == DeclarationKind.CITIZEN for d in filed_today),
+                        late=sum(d.late for d in filed_today),
+                        closed_by=desk,
+                        closed_at=_local(day + timedelta(days=1), rng.randint(0, 7 * 60)),
+                    )
+                )
+
+    Declaration.objects.bulk_create(declarations)
+    versions = [
+        DeclarationVersion(
+            declaration=d, number=1, data=d.snapshot(), created_by=d.filed_by, created_at=d.filed_at
+        )
+        for d in declarations
+    ]
+    for declaration in corrected:
+        # The room was typed wrong at check-in and put right an hour later.
+        first = dict(versions[declarations.index(declaration)].data)
+        first["room"] = f"{declaration.room}A"
+        versions[declarations.index(declaration)].data = first
+        versions.append(
+            DeclarationVersion(
+                declaration=declaration,
+                number=2,
+                data=declaration.snapshot(),
+                created_by=declaration.filed_by,
+                created_at=min(declaration.filed_at + timedelta(hours=1), now),
+            )
+        )
+    DeclarationVersion.objects.bulk_create(versions)
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(
+            declaration=d,
+            action=action,
+            reason=rng.choice(RETURN_REASONS) if action == ReviewAction.RETURNED else "",
+            version_number=2 if d in corrected else 1,
+            by=officer,
+            at=min(d.filed_at + timedelta(hours=rng.randint(1, 10)), now),
+        )
+        for d, action in reviews
+    )
+    RegisterClosing.objects.bulk_create(closings)
+    return GuestCounts(len(declarations), len(closings))
