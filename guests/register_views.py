@@ -1,0 +1,118 @@
+"""The daily register: the day's page with its closing button, and the last 30 days."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from establishments.models import Establishment
+
+from . import access, register
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _register_url(day: date) -> str:
+    return f"{reverse('guests:register')}?day={day.isoformat()}"
+
+
+def _render_day(
+    request: HttpRequest, establishment: Establishment, day: date, form: DayForm
+) -> HttpResponse:
+    now = timezone.now()
+    summary = register.summarize_day(establishment, day)
+    return render(
+        request,
+        "guests/register.html",
+        {
+            "establishment": establishment,
+            "form": form,
+            "summary": summary,
+            "state": register.day_state(day, at=now, closed=summary.closing is not None),
+            "refusal": register.refusal(day, at=now) if summary.closing is None else None,
+            "cutoff": register.cutoff(day),
+            "missing": register.missing_days(establishment, at=now),
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "today": register.local_day(now),
+            "can_file": access.can_file(request.user),
+        },
+    )
+
+
+def day(request: HttpRequest) -> HttpResponse:
+    establishment = register.register_establishment(request.user)
+    if "day" in request.GET:
+        form = DayForm(request.GET)
+        if form.is_valid():
+            return _render_day(request, establishment, form.cleaned_data["day"], form)
+    else:
+        form = DayForm()
+    now = timezone.now()
+    yesterday = register.local_day(now) - timedelta(days=1)
+    chosen = register.default_day(
+        at=now,
+        yesterday_closed=establishment.register_closings.filter(day=yesterday).exists(),
+    )
+    if not form.is_bound:
+        form = DayForm(initial={"day": chosen})
+    return _render_day(request, establishment, chosen, form)
+
+
+def closing(request: HttpRequest, pk: int) -> HttpResponse:
+    found = register.get_closing_for_user(request.user, pk)
+    return _render_day(request, found.establishment, found.day, DayForm(initial={"day": found.day}))
+
+
+@require_POST
+def close(request: HttpRequest) -> HttpResponse:
+    establishment = register.register_establishment(request.user)
+    form = DayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the day whose register to close."))
+        return redirect("guests:register")
+    chosen = form.cleaned_data["day"]
+    try:
+        closed, created = register.close_register(
+            establishment=establishment, day=chosen, by=request.user, at=timezone.now()
+        )
+    except register.RegisterRefused as e:
+        messages.error(request, str(e))
+        return redirect(_register_url(chosen))
+    if created:
+        messages.success(
+            request,
+            _("The register for %(day)s is closed.") % {"day": chosen.strftime("%d/%m/%Y")},
+        )
+    else:
+        messages.info(
+            request,
+            _("The register for %(day)s was already closed.")
+            % {"day": chosen.strftime("%d/%m/%Y")},
+        )
+    return redirect(_register_url(closed.day))
+
+
+def history(request: HttpRequest) -> HttpResponse:
+    establishment = register.register_establishment(request.user)
+    days = register.history(establishment, at=timezone.now())
+    return render(
+        request,
+        "guests/register_history.html",
+        {
+            "establishment": establishment,
+            "days": days,
+            "history_days": register.HISTORY_DAYS,
+        },
+    )
