@@ -1,0 +1,98 @@
+"""The owner's audit: every submission of the establishment, a per-staff summary, a CSV export.
+
+Owners only. A receptionist gets a 403: the audit is the owner's oversight of the staff, and a
+receptionist already sees the guests staying now and opens any declaration of the
+establishment from there. Every response is marked ``no-store``: these pages are personal data.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from establishments.access import owned_establishment
+
+from . import audit
+from .deadlines import LOCAL_TZ
+
+
+@never_cache
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    establishment = owned_establishment(request.user)
+    # Always bound: no filter at all is a valid request for everything.
+    form = audit.AuditFilterForm(request.GET, establishment=establishment)
+    page = None
+    page_range: list[int | str] = []
+    status = 200
+    if form.is_valid():
+        declarations = form.apply(audit.audit_declarations(establishment))
+        page = Paginator(declarations, audit.PAGE_SIZE).get_page(request.GET.get("page"))
+        for declaration in page:
+            declaration.masked_document = audit.masked_document(declaration.document_number)
+        page_range = list(page.paginator.get_elided_page_range(page.number))
+    else:
+        status = 400
+    return render(
+        request,
+        "guests/audit.html",
+        {
+            "establishment": establishment,
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "sorts": audit.sort_links(form.cleaned_data.get("sort") or audit.DEFAULT_SORT),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def audit_summary(request: HttpRequest) -> HttpResponse:
+    establishment = owned_establishment(request.user)
+    form = audit.SummaryForm(request.GET)
+    rows = None
+    status = 200
+    if form.is_valid():
+        rows = audit.staff_summary(establishment, form.filed_between())
+    else:
+        status = 400
+    return render(
+        request,
+        "guests/audit_summary.html",
+        {"establishment": establishment, "form": form, "rows": rows},
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponse:
+    establishment = owned_establishment(request.user)
+    form = audit.AuditFilterForm(request.GET, establishment=establishment)
+    if not form.is_valid():
+        # The audit page shows what is wrong with these filters.
+        return redirect(f"{reverse('guests:audit')}?{request.GET.urlencode()}")
+    declarations = form.apply(audit.audit_declarations(establishment))
+    response = StreamingHttpResponse(
+        (
+            line.encode("utf-8")
+            for line in audit.export_rows(
+                declarations.iterator(chunk_size=2000),
+                header=audit.export_columns(),
+                labels=audit.export_labels(),
+            )
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.now().astimezone(LOCAL_TZ).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-{establishment.code}-{stamp}.csv"'
+    )
+    return response
