@@ -8,14 +8,14 @@ police get their scoped queryset with the review inbox; until then every other r
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from establishments.access import establishment_for
 from establishments.models import Establishment
 from luutru.models import ESTABLISHMENT_ROLES, Role, User
 
-from .models import Declaration
+from .models import Declaration, ReviewAction, ReviewEvent, ReviewStatus
 
 
 def declarations_for(user: User) -> QuerySet[Declaration]:
@@ -29,6 +29,32 @@ def declarations_for(user: User) -> QuerySet[Declaration]:
 
 def get_declaration_for_user(user: User, pk: int) -> Declaration:
     return get_object_or_404(declarations_for(user), pk=pk)
+
+
+def get_declaration_to_correct(user: User, pk: int) -> Declaration:
+    """A declaration the user may correct: the front desk of its establishment only (another
+    establishment's id is a 404, an owner of this one a 403)."""
+    declaration = get_declaration_for_user(user, pk)
+    if not can_file(user):
+        raise PermissionDenied
+    return declaration
+
+
+def returned_for(user: User) -> QuerySet[Declaration]:
+    """The declarations the police returned and the front desk has not corrected yet, oldest
+    return first, each with the reason and time of its latest return."""
+    last_return = ReviewEvent.objects.filter(
+        declaration=OuterRef("pk"), action=ReviewAction.RETURNED
+    ).order_by("-at", "-id")
+    return (
+        declarations_for(user)
+        .filter(review_status=ReviewStatus.RETURNED)
+        .annotate(
+            return_reason=Subquery(last_return.values("reason")[:1]),
+            returned_at=Subquery(last_return.values("at")[:1]),
+        )
+        .order_by("returned_at", "id")
+    )
 
 
 def desk_establishment(user: User) -> Establishment:

@@ -21,7 +21,15 @@ from django_countries import countries
 from establishments.models import Establishment
 
 from . import deadlines
-from .models import Declaration, DeclarationKind, DocumentType, Sex, document_warnings
+from .models import (
+    GUEST_FIELDS,
+    STAY_FIELDS,
+    Declaration,
+    DeclarationKind,
+    DocumentType,
+    Sex,
+    document_warnings,
+)
 from .mrz import MRZData, MRZError, parse_mrz
 from .nationalities import NATIONALITY_LABELS
 
@@ -135,6 +143,52 @@ class StayForm(forms.Form):
         return cleaned
 
 
+class CorrectionStayForm(StayForm):
+    """The stay of one declaration being corrected: the same rules as at filing, no
+    submission key (a correction posted twice changes nothing the second time)."""
+
+    submission_key = None
+
+    def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
+        self.declaration = declaration
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", {name: getattr(declaration, name) for name in STAY_FIELDS})
+        super().__init__(*args, **kwargs)
+
+    def _keep_seconds(self, name: str, value: datetime) -> datetime:
+        # The page shows minutes only: an untouched time must not read as a change of the
+        # seconds that a CSV import or the API may have stored.
+        stored: datetime = getattr(self.declaration, name)
+        if value == stored.replace(second=0, microsecond=0):
+            return stored
+        return value
+
+    def clean_arrival(self) -> datetime:
+        return self._keep_seconds("arrival", super().clean_arrival())
+
+    def clean_expected_departure(self) -> datetime:
+        return self._keep_seconds("expected_departure", self.cleaned_data["expected_departure"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        arrival, departed = cleaned.get("arrival"), self.declaration.departed_at
+        if arrival and departed and arrival >= departed:
+            self.add_error(
+                "arrival",
+                ValidationError(
+                    _("The arrival must be before the recorded departure (%(departed)s)."),
+                    code="after_departure",
+                    params={"departed": deadlines.to_local(departed).strftime("%d/%m/%Y %H:%M")},
+                ),
+            )
+        return cleaned
+
+
+def guest_initial(declaration: Declaration) -> dict[str, Any]:
+    """A declaration's guest as the initial data of its correction form."""
+    return {name: getattr(declaration, name) for name in GUEST_FIELDS}
+
+
 class GuestForm(forms.Form):
     """What both kinds ask about the guest."""
 
@@ -144,8 +198,16 @@ class GuestForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "---------"), *Sex.choices])
     birth_date = forms.DateField(label=_("Date of birth"), widget=_date_widget())
 
-    def __init__(self, *args: Any, establishment: Establishment, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        establishment: Establishment,
+        declaration: Declaration | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.establishment = establishment
+        # Set when correcting: the declaration being corrected is not "another" guest.
+        self.declaration = declaration
         super().__init__(*args, **kwargs)
 
     def clean_full_name(self) -> str:
@@ -180,16 +242,18 @@ class GuestForm(forms.Form):
         if key is None:
             return
         document_type, nationality, number = key
-        if (
-            Declaration.objects.staying()
-            .filter(
-                establishment=self.establishment,
-                document_type=document_type,
-                nationality=nationality,
-                document_number=number,
-            )
-            .exists()
-        ):
+        staying = Declaration.objects.staying().filter(
+            establishment=self.establishment,
+            document_type=document_type,
+            nationality=nationality,
+            document_number=number,
+        )
+        if self.declaration is not None:
+            if self.declaration.departed_at is not None:
+                # A departed guest's document no longer holds a place in the house.
+                return
+            staying = staying.exclude(pk=self.declaration.pk)
+        if staying.exists():
             self.add_error("document_number", already_staying_error())
 
     def clean(self) -> dict[str, Any]:
@@ -475,3 +539,7 @@ def guest_formset_class(form: type[GuestForm]) -> type[GuestFormSet]:
 
 ForeignerFormSet = guest_formset_class(ForeignerForm)
 CitizenFormSet = guest_formset_class(CitizenForm)
+GUEST_FORMS: dict[str, type[GuestForm]] = {
+    DeclarationKind.FOREIGNER: ForeignerForm,
+    DeclarationKind.CITIZEN: CitizenForm,
+}

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import import_views
+
+urlpatterns = [
+    path("", import_views.import_upload, name="import"),
+    path("template.csv", import_views.import_template, name="import_template"),
+    path("<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+]

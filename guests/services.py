@@ -1,13 +1,15 @@
-"""Workflows that write declarations: filing at check-in and recording check-out."""
+"""Workflows that write declarations: filing at check-in, recording check-out, correcting
+(a new version each time), and the police's decisions (review events)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from establishments.models import Establishment
@@ -16,11 +18,22 @@ from luutru.models import User
 from . import deadlines
 from .models import (
     DOCUMENT_CONSTRAINT,
+    GUEST_FIELDS,
+    STAY_FIELDS,
     SUBMISSION_CONSTRAINT,
     Declaration,
     DeclarationKind,
     DeclarationVersion,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStatus,
 )
+
+# How long after check-out the front desk may still correct a declaration on its own: time to
+# notice a typo at check-out or when closing the next day's register. Later, what the police
+# hold stays as it is unless they return it (a returned declaration can always be corrected:
+# the police asked for it).
+CORRECTION_WINDOW = timedelta(hours=48)
 
 
 class DocumentAlreadyStaying(Exception):
@@ -146,3 +159,158 @@ def check_out(*, declarations: Iterable[Declaration], at: datetime, by: User) ->
     return Declaration.objects.filter(
         pk__in=[d.pk for d in declarations], departed_at__isnull=True
     ).update(departed_at=at, departed_by=by)
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+
+class CorrectionClosed(Exception):
+    """The declaration can no longer be corrected by the front desk (see CORRECTION_WINDOW)."""
+
+
+def correction_open(declaration: Declaration, *, at: datetime) -> bool:
+    """Whether the front desk may correct this declaration at ``at``: while the guest stays,
+    for CORRECTION_WINDOW after the check-out, and whenever the police returned it."""
+    if declaration.review_status == ReviewStatus.RETURNED or declaration.departed_at is None:
+        return True
+    return at <= declaration.departed_at + CORRECTION_WINDOW
+
+
+def current_version_number(declaration: Declaration) -> int:
+    number = declaration.versions.aggregate(number=Max("number"))["number"]
+    return number or 0
+
+
+@transaction.atomic
+def correct_declaration(
+    *, declaration: Declaration, corrected_by: User, data: Mapping[str, Any]
+) -> DeclarationVersion | None:
+    """Change what the declaration says, keeping every earlier version untouched: the changed
+    fields go into the declaration and a full snapshot into version n+1. A correction that
+    changes nothing writes nothing and returns None.
+
+    A changed declaration goes back to the police as pending, whether it had been returned
+    (this is the re-submission they asked for) or confirmed (they confirmed what the previous
+    version said, not this one).
+
+    The deadline and the late mark are not recomputed, even when the arrival changes: lateness
+    is about when the police were first told, fixed at the first filing; recomputing it would
+    let a correction of the arrival time erase a late mark.
+    """
+    unknown = set(data) - set(GUEST_FIELDS + STAY_FIELDS)
+    if unknown:
+        raise ValueError(f"not correctable: {sorted(unknown)}")
+    # The row lock orders concurrent corrections (and reviews) of one declaration: the second
+    # waits here, then sees the first one's version, so they number n+1 and n+2. The unique
+    # constraint on (declaration, number) backs this.
+    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    now = timezone.now()
+    if not correction_open(locked, at=now):
+        raise CorrectionClosed
+    changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
+    if not changed:
+        return None
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    update_fields = list(changed)
+    if locked.review_status != ReviewStatus.PENDING:
+        locked.review_status = ReviewStatus.PENDING
+        update_fields.append("review_status")
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=update_fields)
+    except IntegrityError as e:
+        if _constraint_name(e) == DOCUMENT_CONSTRAINT:
+            raise DocumentAlreadyStaying([0]) from e
+        raise
+    version = DeclarationVersion.objects.create(
+        declaration=locked,
+        number=current_version_number(locked) + 1,
+        data=locked.snapshot(),
+        created_by=corrected_by,
+        created_at=now,
+    )
+    for name in update_fields:
+        setattr(declaration, name, getattr(locked, name))
+    return version
+
+
+# --- the police's decisions ---------------------------------------------------------------------
+
+
+class ReviewConflict(Exception):
+    """The declaration changed since the officer looked at it: it was decided already (a stale
+    click, a second officer) or corrected since. Nothing was written."""
+
+
+@transaction.atomic
+def confirm_declaration(
+    *, declaration: Declaration, officer: User, version_number: int | None = None
+) -> ReviewEvent:
+    """The police accept the declaration as it stands. Only a pending declaration can be
+    confirmed; a confirmation is final until the front desk corrects the declaration again."""
+    return _review(
+        declaration=declaration,
+        officer=officer,
+        action=ReviewAction.CONFIRMED,
+        status=ReviewStatus.CONFIRMED,
+        reason="",
+        version_number=version_number,
+    )
+
+
+@transaction.atomic
+def return_declaration(
+    *,
+    declaration: Declaration,
+    officer: User,
+    reason: str,
+    version_number: int | None = None,
+) -> ReviewEvent:
+    """The police send the declaration back to the front desk, saying why. Only a pending
+    declaration can be returned: a confirmed one stays confirmed, so a stale "return" click
+    after a colleague's confirmation changes nothing. The front desk's correction makes it
+    pending again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a return needs a reason")
+    return _review(
+        declaration=declaration,
+        officer=officer,
+        action=ReviewAction.RETURNED,
+        status=ReviewStatus.RETURNED,
+        reason=reason,
+        version_number=version_number,
+    )
+
+
+def _review(
+    *,
+    declaration: Declaration,
+    officer: User,
+    action: ReviewAction,
+    status: ReviewStatus,
+    reason: str,
+    version_number: int | None,
+) -> ReviewEvent:
+    # Locked like a correction, so that a decision and a correction cannot cross: the event
+    # names the version the decision was about.
+    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    current = current_version_number(locked)
+    if version_number is not None and version_number != current:
+        raise ReviewConflict
+    # Compare-and-set: pending is the only state the police decide from.
+    updated = Declaration.objects.filter(pk=locked.pk, review_status=ReviewStatus.PENDING).update(
+        review_status=status
+    )
+    if not updated:
+        raise ReviewConflict
+    declaration.review_status = status
+    return ReviewEvent.objects.create(
+        declaration=locked,
+        action=action,
+        reason=reason,
+        version_number=current,
+        by=officer,
+        at=timezone.now(),
+    )

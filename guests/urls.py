@@ -9,6 +9,7 @@ urlpatterns = [
     path("file/citizen/", views.file_citizen, name="file_citizen"),
     path("check-out/", views.check_out, name="check_out"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/correct/", views.correct, name="correct"),
     # Included without a namespace of their own: their names are "guests:<name>".
     path("register/", include("guests.register_urls")),
     path("import/", include("guests.import_urls")),

@@ -17,15 +17,27 @@ from establishments.models import Establishment
 
 from . import access, services
 from .forms import (
+    GUEST_FORMS,
     MAX_GUESTS,
     CitizenFormSet,
+    CorrectionStayForm,
     ForeignerFormSet,
+    GuestForm,
     GuestFormSet,
     StayForm,
     already_staying_error,
+    guest_initial,
     quiet,
 )
-from .models import DeclarationKind
+from .history import history
+from .models import (
+    STAY_FIELDS,
+    Declaration,
+    DeclarationKind,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStatus,
+)
 
 PREFIX = "guest"
 FORMSETS: dict[str, type[GuestFormSet]] = {
@@ -52,6 +64,7 @@ def current_guests(request: HttpRequest) -> HttpResponse:
         {
             "establishment": establishment,
             "staying": staying,
+            "returned": access.returned_for(request.user),
             "can_file": access.can_file(request.user),
             "now": timezone.now(),
         },
@@ -60,16 +73,111 @@ def current_guests(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = access.get_declaration_for_user(request.user, pk)
-    versions = declaration.versions.select_related("created_by")
+    versions = list(declaration.versions.select_related("created_by"))
+    reviews = list(declaration.reviews.select_related("by"))
+    can_file = access.can_file(request.user)
     return render(
         request,
         "guests/detail.html",
         {
             "declaration": declaration,
             "versions": versions,
+            "history": history(versions, reviews),
+            "last_return": _last_return(declaration, reviews),
             "warnings": declaration.warnings(),
-            "can_file": access.can_file(request.user),
+            "can_file": can_file,
+            "can_correct": can_file and services.correction_open(declaration, at=timezone.now()),
         },
+    )
+
+
+def _last_return(declaration: Declaration, reviews: list[ReviewEvent]) -> ReviewEvent | None:
+    """The return the front desk has to answer, if the declaration is returned now."""
+    if declaration.review_status != ReviewStatus.RETURNED:
+        return None
+    returns = [r for r in reviews if r.action == ReviewAction.RETURNED]
+    return returns[-1] if returns else None
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct one declaration: a new version, the earlier ones kept (see
+    services.correct_declaration)."""
+    declaration = access.get_declaration_to_correct(request.user, pk)
+    detail_url = reverse("guests:detail", args=[declaration.pk])
+    if not services.correction_open(declaration, at=timezone.now()):
+        messages.error(request, _("This declaration can no longer be corrected."))
+        return redirect(detail_url)
+    form_class = GUEST_FORMS[declaration.kind]
+    form_kwargs = {"establishment": declaration.establishment, "declaration": declaration}
+    status = 200
+
+    if request.method != "POST":
+        guest = form_class(initial=guest_initial(declaration), **form_kwargs)
+        stay = CorrectionStayForm(declaration=declaration)
+        _focus(guest, "full_name")
+        return _render_correct(request, declaration, guest, stay, status)
+
+    guest = form_class(request.POST, **form_kwargs)
+    stay = CorrectionStayForm(request.POST, declaration=declaration)
+    action = request.POST.get("action", "correct")
+    if action == "mrz" and declaration.kind == DeclarationKind.FOREIGNER:
+        zone = guest.fill_from_mrz()
+        quiet(stay)
+        _focus(guest, "full_name" if zone else "mrz")
+    elif guest.is_valid() and stay.is_valid():
+        was_returned = declaration.review_status == ReviewStatus.RETURNED
+        data = {**guest.guest_data(), **{name: stay.cleaned_data[name] for name in STAY_FIELDS}}
+        try:
+            version = services.correct_declaration(
+                declaration=declaration, corrected_by=request.user, data=data
+            )
+        except services.DocumentAlreadyStaying:
+            guest.add_error("document_number", already_staying_error())
+            status = 400
+        except services.CorrectionClosed:
+            messages.error(request, _("This declaration can no longer be corrected."))
+            return redirect(detail_url)
+        else:
+            if version is None:
+                messages.info(request, _("Nothing was changed: no new version was made."))
+            elif was_returned:
+                messages.success(
+                    request,
+                    _("Version %(number)d saved and sent back to the police for review.")
+                    % {"number": version.number},
+                )
+            else:
+                messages.success(
+                    request, _("Version %(number)d saved.") % {"number": version.number}
+                )
+            return redirect(detail_url)
+    else:
+        status = 400
+    return _render_correct(request, declaration, guest, stay, status)
+
+
+def _render_correct(
+    request: HttpRequest,
+    declaration: Declaration,
+    guest: GuestForm,
+    stay: CorrectionStayForm,
+    status: int,
+) -> HttpResponse:
+    reviews = list(declaration.reviews.select_related("by"))
+    return render(
+        request,
+        "guests/correct.html",
+        {
+            "declaration": declaration,
+            "guest": guest,
+            "stay": stay,
+            "last_return": _last_return(declaration, reviews),
+            "kind": declaration.kind,
+        },
+        status=status,
     )
 
 

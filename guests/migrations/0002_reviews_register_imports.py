@@ -6,110 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('establishments', '0002_initial'),
-        ('guests', '0001_declarations'),
+        ("establishments", "0002_initial"),
+        ("guests", "0001_declarations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(verbose_name='uploaded at')),
-                ('filename', models.CharField(max_length=200, verbose_name='file name')),
-                ('sha256', models.CharField(max_length=64)),
-                ('content', models.BinaryField()),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('checking', 'Checking'), ('failed', 'Refused: errors in the file'), ('filed', 'Filed')], default='queued', max_length=16, verbose_name='status')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='rows checked')),
-                ('filed', models.PositiveIntegerField(default=0, verbose_name='declarations filed')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='errors')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(verbose_name="uploaded at")),
+                ("filename", models.CharField(max_length=200, verbose_name="file name")),
+                ("sha256", models.CharField(max_length=64)),
+                ("content", models.BinaryField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("checking", "Checking"),
+                            ("failed", "Refused: errors in the file"),
+                            ("filed", "Filed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                (
+                    "processed_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows checked"),
+                ),
+                (
+                    "filed",
+                    models.PositiveIntegerField(default=0, verbose_name="declarations filed"),
+                ),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="errors")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
             ],
             options={
-                'verbose_name': 'CSV import',
-                'verbose_name_plural': 'CSV imports',
-                'ordering': ['-uploaded_at'],
+                "verbose_name": "CSV import",
+                "verbose_name_plural": "CSV imports",
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='RegisterClosing',
+            name="RegisterClosing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('foreigners', models.PositiveIntegerField(verbose_name='foreigners')),
-                ('citizens', models.PositiveIntegerField(verbose_name='citizens')),
-                ('late', models.PositiveIntegerField(verbose_name='late')),
-                ('closed_at', models.DateTimeField(verbose_name='closed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("foreigners", models.PositiveIntegerField(verbose_name="foreigners")),
+                ("citizens", models.PositiveIntegerField(verbose_name="citizens")),
+                ("late", models.PositiveIntegerField(verbose_name="late")),
+                ("closed_at", models.DateTimeField(verbose_name="closed at")),
             ],
             options={
-                'verbose_name': 'register closing',
-                'verbose_name_plural': 'register closings',
-                'ordering': ['establishment', '-day'],
+                "verbose_name": "register closing",
+                "verbose_name_plural": "register closings",
+                "ordering": ["establishment", "-day"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewEvent',
+            name="ReviewEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('confirmed', 'Confirmed'), ('returned', 'Returned for correction')], max_length=16, verbose_name='action')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('version_number', models.PositiveIntegerField(verbose_name='version')),
-                ('at', models.DateTimeField(verbose_name='at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("returned", "Returned for correction"),
+                        ],
+                        max_length=16,
+                        verbose_name="action",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("version_number", models.PositiveIntegerField(verbose_name="version")),
+                ("at", models.DateTimeField(verbose_name="at")),
             ],
             options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['declaration', 'at', 'id'],
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["declaration", "at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='declaration',
-            index=models.Index(fields=['establishment', '-filed_at'], name='declaration_audit'),
+            model_name="declaration",
+            index=models.Index(fields=["establishment", "-filed_at"], name="declaration_audit"),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='establishment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_batches', to='establishments.establishment'),
+            model_name="importbatch",
+            name="establishment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="import_batches",
+                to="establishments.establishment",
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='uploaded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="importbatch",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='registerclosing',
-            name='closed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="registerclosing",
+            name="closed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='registerclosing',
-            name='establishment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='register_closings', to='establishments.establishment'),
+            model_name="registerclosing",
+            name="establishment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="register_closings",
+                to="establishments.establishment",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewevent',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            model_name="reviewevent",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewevent',
-            name='declaration',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='guests.declaration'),
+            model_name="reviewevent",
+            name="declaration",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="guests.declaration",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'failed'), _negated=True), fields=('establishment', 'sha256'), name='import_file_once'),
+            model_name="importbatch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "failed"), _negated=True),
+                fields=("establishment", "sha256"),
+                name="import_file_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerclosing',
-            constraint=models.UniqueConstraint(fields=('establishment', 'day'), name='register_closed_once_a_day'),
+            model_name="registerclosing",
+            constraint=models.UniqueConstraint(
+                fields=("establishment", "day"), name="register_closed_once_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action', 'returned'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='review_return_has_reason'),
+            model_name="reviewevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action", "returned"), _negated=True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="review_return_has_reason",
+            ),
         ),
     ]

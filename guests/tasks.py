@@ -1,0 +1,12 @@
+"""Celery tasks of the guests app: each fetches by id and calls a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import csv_import
+
+
+@shared_task(name="guests.run_import")
+def run_import(batch_id: int, language: str | None = None) -> None:
+    csv_import.run_import(batch_id=batch_id, language=language)

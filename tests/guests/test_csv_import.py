@@ -1,0 +1,237 @@
+"""Checking and filing a CSV file of guests (the service, without Celery)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from guests import csv_import
+from guests.deadlines import LOCAL_TZ
+from guests.models import Declaration, DeclarationVersion, ImportBatch, ImportStatus
+from tests import factories as f
+
+# 10:00 in Hà Nội.
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
+
+FOREIGNER = {
+    "kind": "foreigner",
+    "full_name": "MÜLLER Anna Lena",
+    "sex": "F",
+    "birth_date": "1988-04-12",
+    "nationality": "DEU",
+    "document_number": "C01X00T47",
+    "room": "101",
+    # Arrived last evening: 12 hours ran out at 08:00 today, so filing now is late.
+    "arrival": "2026-06-14 20:00",
+    "expected_departure": "2026-06-17 12:00",
+}
+CITIZEN = {
+    "kind": "citizen",
+    "full_name": "Nguyễn Văn An",
+    "sex": "M",
+    "birth_date": "03/07/1990",
+    "document_number": "001090012345",
+    "room": "102",
+    # Due before 23:00 today: on time.
+    "arrival": "2026-06-15 09:30",
+    "expected_departure": "2026-06-16 12:00",
+}
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def make_csv(*rows: dict[str, str], delimiter: str = ",", bom: bool = False) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(csv_import.COLUMN_NAMES)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in csv_import.COLUMN_NAMES])
+    return (("\ufeff" if bom else "") + out.getvalue()).encode()
+
+
+def upload(establishment, user, content: bytes) -> ImportBatch:
+    return csv_import.create_import_batch(
+        establishment=establishment, uploaded_by=user, filename="guests.csv", content=content
+    )
+
+
+def run(batch: ImportBatch) -> ImportBatch:
+    return csv_import.run_import(batch_id=batch.pk, language="en")
+
+
+def passport(n: int) -> dict[str, str]:
+    return FOREIGNER | {"document_number": f"P{n:07d}", "full_name": f"GUEST {n}"}
+
+
+def test_a_good_file_files_every_row_with_its_deadline_and_late_mark(establishment, rita):
+    batch = run(upload(establishment, rita, make_csv(FOREIGNER, CITIZEN)))
+
+    assert batch.status == ImportStatus.FILED
+    assert batch.filed == batch.total_rows == batch.processed_rows == 2
+    foreigner = Declaration.objects.get(kind="foreigner")
+    citizen = Declaration.objects.get(kind="citizen")
+    assert foreigner.nationality == "DE"
+    assert foreigner.full_name == "MÜLLER Anna Lena"
+    assert foreigner.deadline == datetime(2026, 6, 15, 8, 0, tzinfo=LOCAL_TZ)
+    assert foreigner.late is True
+    assert citizen.birth_date.isoformat() == "1990-07-03"
+    assert citizen.deadline == datetime(2026, 6, 15, 23, 0, tzinfo=LOCAL_TZ)
+    assert citizen.late is False
+    assert {d.filed_by for d in (foreigner, citizen)} == {rita}
+    assert DeclarationVersion.objects.filter(number=1).count() == 2
+
+
+def test_a_bad_row_anywhere_files_nothing_and_names_its_line_and_field(establishment, rita):
+    rows = [passport(n) for n in range(5)]
+    rows[3] = rows[3] | {"birth_date": "31/02/1990"}
+    batch = run(upload(establishment, rita, make_csv(*rows)))
+
+    assert batch.status == ImportStatus.FAILED
+    assert Declaration.objects.count() == 0
+    errors, count = csv_import.batch_errors(batch)
+    # Header on line 1, so the fourth row is line 5.
+    assert errors == [{"line": 5, "field": "birth_date", "message": "Enter a valid date."}]
+    assert count == 1
+
+
+def test_the_citizen_number_rules_of_the_desk_form_apply_to_each_row(establishment, rita):
+    batch = run(upload(establishment, rita, make_csv(CITIZEN | {"sex": "F"})))
+
+    errors, _ = csv_import.batch_errors(batch)
+    assert errors[0]["field"] == "document_number"
+    assert "male" in errors[0]["message"]
+
+
+def test_a_future_arrival_is_refused_as_at_the_desk(establishment, rita):
+    batch = run(upload(establishment, rita, make_csv(CITIZEN | {"arrival": "2026-06-15 18:00"})))
+
+    errors, _ = csv_import.batch_errors(batch)
+    assert errors[0]["field"] == "arrival"
+    assert "future" in errors[0]["message"]
+
+
+def test_only_the_first_200_errors_are_kept_with_the_full_count(establishment, rita):
+    rows = [passport(n) | {"sex": "Q"} for n in range(250)]
+    batch = run(upload(establishment, rita, make_csv(*rows)))
+
+    errors, count = csv_import.batch_errors(batch)
+    assert len(errors) == 200
+    assert count == 250
+
+
+def test_the_same_document_twice_in_the_file_is_an_error(establishment, rita):
+    batch = run(upload(establishment, rita, make_csv(FOREIGNER, CITIZEN, FOREIGNER)))
+
+    errors, _ = csv_import.batch_errors(batch)
+    assert errors[0]["line"] == 4
+    assert errors[0]["field"] == "document_number"
+    assert "line 2" in errors[0]["message"]
+    assert Declaration.objects.count() == 0
+
+
+def test_a_document_already_staying_here_is_an_error(establishment, rita):
+    run(upload(establishment, rita, make_csv(FOREIGNER)))
+    batch = run(upload(establishment, rita, make_csv(CITIZEN, FOREIGNER)))
+
+    assert batch.status == ImportStatus.FAILED
+    errors, _ = csv_import.batch_errors(batch)
+    assert errors[0]["line"] == 3
+    assert "already staying" in errors[0]["message"]
+    assert Declaration.objects.count() == 1
+
+
+def test_a_semicolon_file_with_a_byte_order_mark_is_accepted(establishment, rita):
+    content = make_csv(FOREIGNER, CITIZEN, delimiter=";", bom=True)
+    batch = run(upload(establishment, rita, content))
+
+    assert batch.status == ImportStatus.FILED
+    assert Declaration.objects.count() == 2
+
+
+def test_cells_that_look_like_formulas_are_kept_as_plain_text(establishment, rita):
+    name = '=HYPERLINK("http://evil.example","Click")'
+    batch = run(upload(establishment, rita, make_csv(FOREIGNER | {"full_name": name})))
+
+    assert batch.status == ImportStatus.FILED
+    assert Declaration.objects.get().full_name == name
+
+
+def test_a_retried_job_files_nothing_twice(establishment, rita):
+    batch = run(upload(establishment, rita, make_csv(FOREIGNER, CITIZEN)))
+    # As if the worker died after committing, before the task was acknowledged.
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING)
+    again = run(batch)
+
+    assert again.status == ImportStatus.FILED
+    assert again.filed == 2
+    assert Declaration.objects.count() == 2
+
+
+def test_the_same_file_uploaded_twice_is_refused_pointing_at_the_first(establishment, rita):
+    first = upload(establishment, rita, make_csv(FOREIGNER))
+    with pytest.raises(csv_import.ImportAlreadyUploaded) as caught:
+        upload(establishment, rita, make_csv(FOREIGNER))
+    assert caught.value.earlier == first
+
+
+def test_a_refused_file_can_be_uploaded_again(establishment, rita):
+    content = make_csv(FOREIGNER | {"sex": "Q"})
+    run(upload(establishment, rita, content))
+
+    assert upload(establishment, rita, content).status == ImportStatus.QUEUED
+
+
+def test_another_establishment_may_upload_the_same_file(establishment, other_establishment, rita):
+    ron = f.make_staff(establishment=other_establishment)
+    run(upload(establishment, rita, make_csv(FOREIGNER)))
+    batch = run(upload(other_establishment, ron, make_csv(FOREIGNER)))
+
+    assert batch.status == ImportStatus.FILED
+    assert Declaration.objects.filter(establishment=other_establishment).count() == 1
+
+
+def test_too_many_rows_is_a_clear_error(establishment, rita, monkeypatch):
+    monkeypatch.setattr(csv_import, "MAX_ROWS", 2)
+    batch = run(upload(establishment, rita, make_csv(passport(1), passport(2), passport(3))))
+
+    errors, _ = csv_import.batch_errors(batch)
+    assert "at most 2" in errors[0]["message"]
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error(establishment, rita):
+    content = make_csv(FOREIGNER | {"full_name": "MÜLLER Anna"}).decode().encode("latin-1")
+    batch = run(upload(establishment, rita, content))
+
+    errors, _ = csv_import.batch_errors(batch)
+    assert "UTF-8" in errors[0]["message"]
+
+
+def test_a_header_missing_a_column_is_a_clear_error():
+    with pytest.raises(csv_import.ImportFileError) as caught:
+        csv_import.check_file(b"kind,full_name\nforeigner,A\n")
+    assert "room" in caught.value.message
+    assert caught.value.line == 1
+
+
+def test_the_template_is_a_valid_file(establishment):
+    content = csv_import.template_csv().encode()
+    result = csv_import.check_rows(content=content, establishment=establishment)
+
+    assert result.errors == []
+    assert len(result.rows) == 2
