@@ -709,3 +709,25 @@ def template_csv(*, now: datetime | None = None) -> str:
                 row.append(getattr(column, f"example_{which}"))
         writer.writerow(row)
     return out.getvalue()
+
+
+# A batch still queued this long after its upload was never taken by a worker: the broker was
+# down when it was enqueued, or the message was lost with Redis.
+QUEUED_TOO_LONG = timedelta(minutes=2)
+
+
+def requeue_stale_imports(*, now: datetime | None = None) -> int:
+    """Enqueue again every batch left queued; returns how many. Reads only queued batches
+    (partial index ``import_queued``). Safe to overlap with a worker that does take the first
+    message: ``run_import`` leaves a filed or refused batch alone and files nothing twice."""
+    from .tasks import run_import
+
+    now = now or timezone.now()
+    stale = list(
+        ImportBatch.objects.filter(
+            status=ImportStatus.QUEUED, uploaded_at__lt=now - QUEUED_TOO_LONG
+        ).values_list("pk", flat=True)
+    )
+    for batch_id in stale:
+        run_import.delay(batch_id)
+    return len(stale)

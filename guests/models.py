@@ -196,6 +196,12 @@ class Declaration(models.Model):
             ),
             # The owner's audit: an establishment's submissions, newest first.
             models.Index(fields=["establishment", "-filed_at"], name="declaration_audit"),
+            # The desk's "returned by the police" list: a handful of rows among thousands.
+            models.Index(
+                fields=["establishment"],
+                condition=models.Q(review_status="returned"),
+                name="declaration_returned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -369,6 +375,14 @@ class ImportBatch(models.Model):
                 fields=["establishment", "sha256"],
                 condition=~models.Q(status="failed"),
                 name="import_file_once",
+            ),
+        ]
+        indexes = [
+            # The sweep that re-enqueues batches no worker took reads only these.
+            models.Index(
+                fields=["uploaded_at"],
+                condition=models.Q(status="queued"),
+                name="import_queued",
             ),
         ]
 

@@ -10,3 +10,8 @@ from . import csv_import
 @shared_task(name="guests.run_import")
 def run_import(batch_id: int, language: str | None = None) -> None:
     csv_import.run_import(batch_id=batch_id, language=language)
+
+
+@shared_task(name="guests.requeue_stale_imports")
+def requeue_stale_imports() -> int:
+    return csv_import.requeue_stale_imports()

@@ -240,8 +240,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-# Each entry names the rule it enforces; the sweeps arrive with the wards issue.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Each entry names the rule it enforces.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # DESIGN "nothing lost": an upload enqueued while Redis was down still gets filed.
+    "requeue-stale-imports": {"task": "guests.requeue_stale_imports", "schedule": 60.0},
+}
 
 # --- logging ---
 

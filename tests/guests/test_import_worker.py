@@ -67,3 +67,44 @@ def test_an_uploaded_file_is_checked_and_filed_by_the_worker(client, worker, set
     assert batch.status == ImportStatus.FILED, batch.errors
     assert batch.filed == 2
     assert Declaration.objects.filter(establishment=establishment).count() == 2
+
+
+def test_a_batch_no_worker_took_is_enqueued_again_and_filed(worker, settings):
+    # Redis was down at upload time: the batch was saved but its message never reached a
+    # worker. The beat sweep finds it once it has waited long enough.
+    from guests.csv_import import requeue_stale_imports
+
+    ward = f.make_ward()
+    establishment = f.make_establishment(ward=ward)
+    rita = f.make_staff(establishment=establishment, username="rita")
+    now = to_local(timezone.now())
+    arrival = (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    departure = (now + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    content = make_csv(FOREIGNER | {"arrival": arrival, "expected_departure": departure})
+    batch = ImportBatch.objects.create(
+        establishment=establishment,
+        uploaded_by=rita,
+        uploaded_at=timezone.now() - timedelta(minutes=10),
+        filename="lost.csv",
+        sha256="0" * 64,
+        content=content,
+    )
+    fresh = ImportBatch.objects.create(
+        establishment=establishment,
+        uploaded_by=rita,
+        uploaded_at=timezone.now(),
+        filename="fresh.csv",
+        sha256="1" * 64,
+        content=content,
+    )
+
+    assert requeue_stale_imports() == 1
+
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    while batch.status != ImportStatus.FILED:
+        assert time.monotonic() < deadline, f"still {batch.status} after {TIMEOUT_SECONDS} s"
+        time.sleep(0.2)
+        batch.refresh_from_db()
+    assert Declaration.objects.filter(establishment=establishment).count() == 1
+    fresh.refresh_from_db()
+    assert fresh.status == ImportStatus.QUEUED
