@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,17 +54,27 @@ FILE_URLS = {
 # --- the front desk -----------------------------------------------------------------------------
 
 
+CURRENT_GUESTS_PAGE_SIZE = 100
+
+
 def current_guests(request: HttpRequest) -> HttpResponse:
     """The establishment's home page: who is staying now. Receptionists check guests out from
     here; owners read it."""
     establishment = establishment_for(request.user)
     staying = access.declarations_for(request.user).staying().order_by("room", "arrival", "id")
+    room = request.GET.get("room", "").strip()
+    if room:
+        staying = staying.filter(room__iexact=room)
+    # A large hotel, or a big CSV upload, can have thousands staying: one page at a time.
+    page = Paginator(staying, CURRENT_GUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "establishments/desk.html",
         {
             "establishment": establishment,
-            "staying": staying,
+            "staying": page.object_list,
+            "page": page,
+            "room": room,
             "returned": access.returned_for(request.user),
             "can_file": access.can_file(request.user),
             "now": timezone.now(),
