@@ -78,13 +78,13 @@ def grouped_ward_choices() -> list:
 
 
 class WardSelect(forms.Select):
-    """A grouped <select> that static/js/ward-picker.js gives a search box; its words are
+    """A grouped <select> that static/js/searchable-select.js gives a search box; its words are
     passed in data attributes so that they are translated with the page."""
 
     def __init__(self, attrs=None):
         super().__init__(
             attrs={
-                "data-ward-picker": "",
+                "data-searchable": "",
                 "data-search-label": _("Search for a ward"),
                 "data-search-placeholder": _("Type to search, e.g. Hoan Kiem"),
                 "data-count-text": _("Matching wards: %(count)s"),

@@ -290,7 +290,19 @@ class ForeignerForm(GuestForm):
         ),
         help_text=_("Scan the passport or paste its two lines, then press “Fill from MRZ”."),
     )
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=nationality_choices)
+    nationality = forms.ChoiceField(
+        label=_("Nationality"),
+        choices=nationality_choices,
+        # static/js/searchable-select.js puts a search box above it.
+        widget=forms.Select(
+            attrs={
+                "data-searchable": "",
+                "data-search-label": _("Search for a nationality"),
+                "data-search-placeholder": _("Type to search, e.g. Han Quoc"),
+                "data-count-text": _("Matching countries: %(count)s"),
+            }
+        ),
+    )
     document_type = forms.ChoiceField(
         label=_("Document"),
         choices=[

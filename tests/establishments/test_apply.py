@@ -38,8 +38,8 @@ def test_it_groups_the_wards_by_province_in_order(client):
         '<optgroup label="Thành phố Hà Nội">'
     )
     assert html.index("Phường Ba Đình") < html.index("Phường Hoàn Kiếm")
-    assert "data-ward-picker" in html
-    assert "js/ward-picker.js" in html
+    assert "data-searchable" in html
+    assert "js/searchable-select.js" in html
 
 
 @pytest.mark.django_db

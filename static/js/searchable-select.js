@@ -1,6 +1,6 @@
-// A search box above each <select data-ward-picker>, filtering its options without regard to
-// accents: "hoan kiem" finds "Phường Hoàn Kiếm", "da nang" finds every ward of "Thành phố Đà
-// Nẵng". Options are removed and re-added rather than hidden, because iOS Safari ignores
+// A search box above each <select data-searchable> (grouped in <optgroup>s), filtering its
+// options without regard to accents: "hoan kiem" finds "Phường Hoàn Kiếm", "da nang" finds every
+// ward of "Thành phố Đà Nẵng", "han quoc" finds "Hàn Quốc". Options are removed and re-added rather than hidden, because iOS Safari ignores
 // `hidden` on <option>. Without JavaScript the plain grouped <select> works as it is.
 (function () {
   "use strict";
@@ -58,7 +58,7 @@
           var matches = words.every(function (word) {
             return entry.key.indexOf(word) !== -1;
           });
-          // The chosen ward stays in the list, or the browser would silently choose another.
+          // The chosen option stays in the list, or the browser would silently choose another.
           if (!matches && entry.node.value !== selected) return;
           if (optgroup === null) {
             optgroup = document.createElement("optgroup");
@@ -95,5 +95,5 @@
     });
   }
 
-  document.querySelectorAll("select[data-ward-picker]").forEach(enhance);
+  document.querySelectorAll("select[data-searchable]").forEach(enhance);
 })();
