@@ -659,6 +659,7 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
             )
             declaration.deadline = declaration.legal_deadline(remote=remote)
             declaration.late = deadlines.is_late(now, declaration.deadline)
+            declaration.schedule_sweeps(ward=establishment.ward)
             declarations.append(declaration)
         Declaration.objects.bulk_create(declarations, batch_size=2000)
         DeclarationVersion.objects.bulk_create(

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from establishments.models import Establishment
 
 from . import deadlines
+from .names import fold
 
 
 class DeclarationKind(models.TextChoices):
@@ -156,6 +158,14 @@ class Declaration(models.Model):
     # One per guest of a submitted form (see services.guest_submission_key), so that the same
     # form posted twice files nothing the second time.
     submission_key = models.UUIDField(editable=False)
+    # The name folded for accent-insensitive search (guests.names.fold).
+    name_key = models.CharField(max_length=150, default="", editable=False)
+
+    # When the sweeps must look at this row again; NULL once it needs no more looking at. Each
+    # sweep reads only rows whose time has come, through a partial index (wards.flagging).
+    overdue_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    correction_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DeclarationQuerySet.as_manager()
 
@@ -196,6 +206,24 @@ class Declaration(models.Model):
             ),
             # The owner's audit: an establishment's submissions, newest first.
             models.Index(fields=["establishment", "-filed_at"], name="declaration_audit"),
+            models.Index(
+                fields=["overdue_check_at"],
+                condition=models.Q(overdue_check_at__isnull=False),
+                name="declaration_overdue_due",
+            ),
+            models.Index(
+                fields=["review_due_at"],
+                condition=models.Q(review_due_at__isnull=False),
+                name="declaration_review_due",
+            ),
+            models.Index(
+                fields=["correction_due_at"],
+                condition=models.Q(correction_due_at__isnull=False),
+                name="declaration_correction_due",
+            ),
+            # The police's searches: a document number exactly, a name by any part of it.
+            models.Index(fields=["document_number"], name="declaration_document"),
+            GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="declaration_name_trgm"),
             # The desk's "returned by the police" list: a handful of rows among thousands.
             models.Index(
                 fields=["establishment"],
@@ -228,6 +256,15 @@ class Declaration(models.Model):
             arrival=self.arrival,
             expected_departure=self.expected_departure,
         )
+
+    def schedule_sweeps(self, *, ward) -> None:
+        """Set the name key and the times the sweeps look at, for a row being filed or
+        re-submitted: overdue at the expected departure, unreviewed after the ward's review
+        window."""
+        self.name_key = fold(self.full_name)
+        self.overdue_check_at = None if self.departed_at else self.expected_departure
+        self.review_due_at = self.filed_at + timedelta(hours=ward.review_window_hours)
+        self.correction_due_at = None
 
     def snapshot(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in GUEST_FIELDS + STAY_FIELDS}

@@ -28,6 +28,7 @@ from .models import (
     ReviewEvent,
     ReviewStatus,
 )
+from .names import fold
 
 # How long after check-out the front desk may still correct a declaration on its own: time to
 # notice a typo at check-out or when closing the next day's register. Later, what the police
@@ -92,6 +93,7 @@ def file_declarations(
         )
         declaration.deadline = declaration.legal_deadline(remote=remote)
         declaration.late = deadlines.is_late(now, declaration.deadline)
+        declaration.schedule_sweeps(ward=establishment.ward)
         declarations.append(declaration)
 
     try:
@@ -158,7 +160,7 @@ def check_out(*, declarations: Iterable[Declaration], at: datetime, by: User) ->
     time. Returns how many were checked out now."""
     return Declaration.objects.filter(
         pk__in=[d.pk for d in declarations], departed_at__isnull=True
-    ).update(departed_at=at, departed_by=by)
+    ).update(departed_at=at, departed_by=by, overdue_check_at=None)
 
 
 # --- corrections --------------------------------------------------------------------------------
@@ -203,7 +205,11 @@ def correct_declaration(
     # The row lock orders concurrent corrections (and reviews) of one declaration: the second
     # waits here, then sees the first one's version, so they number n+1 and n+2. The unique
     # constraint on (declaration, number) backs this.
-    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    locked = (
+        Declaration.objects.select_for_update(of=("self",))
+        .select_related("establishment__ward")
+        .get(pk=declaration.pk)
+    )
     now = timezone.now()
     if not correction_open(locked, at=now):
         raise CorrectionClosed
@@ -216,6 +222,13 @@ def correct_declaration(
     if locked.review_status != ReviewStatus.PENDING:
         locked.review_status = ReviewStatus.PENDING
         update_fields.append("review_status")
+    # Re-submitted: the police review it again within their window; its name and departure
+    # may have changed.
+    locked.name_key = fold(locked.full_name)
+    locked.review_due_at = now + timedelta(hours=locked.establishment.ward.review_window_hours)
+    locked.correction_due_at = None
+    locked.overdue_check_at = None if locked.departed_at else locked.expected_departure
+    update_fields += ["name_key", "review_due_at", "correction_due_at", "overdue_check_at"]
     try:
         with transaction.atomic():
             locked.save(update_fields=update_fields)
@@ -295,13 +308,24 @@ def _review(
 ) -> ReviewEvent:
     # Locked like a correction, so that a decision and a correction cannot cross: the event
     # names the version the decision was about.
-    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    locked = (
+        Declaration.objects.select_for_update(of=("self",))
+        .select_related("establishment__ward")
+        .get(pk=declaration.pk)
+    )
     current = current_version_number(locked)
     if version_number is not None and version_number != current:
         raise ReviewConflict
+    now = timezone.now()
+    # A returned declaration is due back corrected within the ward's window.
+    correction_due_at = (
+        now + timedelta(hours=locked.establishment.ward.correction_window_hours)
+        if status == ReviewStatus.RETURNED
+        else None
+    )
     # Compare-and-set: pending is the only state the police decide from.
     updated = Declaration.objects.filter(pk=locked.pk, review_status=ReviewStatus.PENDING).update(
-        review_status=status
+        review_status=status, review_due_at=None, correction_due_at=correction_due_at
     )
     if not updated:
         raise ReviewConflict
@@ -312,5 +336,5 @@ def _review(
         reason=reason,
         version_number=current,
         by=officer,
-        at=timezone.now(),
+        at=now,
     )

@@ -198,6 +198,13 @@ def load_guests(
                         reviews.append((declaration, ReviewAction.CONFIRMED))
                 if rng.random() < 0.03:
                     corrected.append(declaration)
+                declaration.schedule_sweeps(ward=establishment.ward)
+                if declaration.review_status != ReviewStatus.PENDING:
+                    declaration.review_due_at = None
+                if declaration.review_status == ReviewStatus.RETURNED:
+                    declaration.correction_due_at = declaration.filed_at + timedelta(
+                        hours=establishment.ward.correction_window_hours
+                    )
                 declarations.append(declaration)
                 filed_today.append(declaration)
             # Past days are closed the next morning, except by a few forgetful desks.

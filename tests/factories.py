@@ -100,3 +100,49 @@ def login(client: Client, user: User, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def make_declaration(
+    *,
+    establishment: Establishment,
+    by: User,
+    full_name: str = "Nguyễn Văn An",
+    kind: str = "citizen",
+    room: str = "101",
+    arrival=None,
+    expected_departure=None,
+    document_number: str | None = None,
+    nationality: str | None = None,
+):
+    """File one guest through the filing service, as the desk would."""
+    import uuid
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from guests import services
+
+    n = next(_seq)
+    arrival = arrival or timezone.now() - timedelta(hours=1)
+    citizen = kind == "citizen"
+    guest = {
+        "full_name": full_name,
+        "sex": "M",
+        "birth_date": date(1990, 1, 1),
+        "nationality": nationality or ("VN" if citizen else "FR"),
+        "document_type": "citizen_id" if citizen else "passport",
+        "document_number": document_number or (f"001090{n:06d}" if citizen else f"P{n:08d}"),
+    }
+    (declaration,) = services.file_declarations(
+        establishment=establishment,
+        filed_by=by,
+        kind=kind,
+        guests=[guest],
+        stay={
+            "room": room,
+            "arrival": arrival,
+            "expected_departure": expected_departure or arrival + timedelta(days=2),
+        },
+        submission_key=uuid.uuid4(),
+    )
+    return declaration

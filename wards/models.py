@@ -37,6 +37,12 @@ class Ward(models.Model):
     # Law 47/2014, art. 33: foreigners are declared within 24 hours instead of 12 in remote
     # areas. Set by the ward's commander.
     remote = models.BooleanField(_("remote area"), default=False)
+    # How long a declaration may wait for an officer's review, and a returned one for its
+    # correction, before a flag is raised.
+    review_window_hours = models.PositiveSmallIntegerField(_("review window (hours)"), default=24)
+    correction_window_hours = models.PositiveSmallIntegerField(
+        _("correction window (hours)"), default=24
+    )
 
     class Meta:
         ordering = ["province__name", "name"]
