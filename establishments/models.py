@@ -118,6 +118,14 @@ class Establishment(LodgingFields):
     application = models.OneToOneField(
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="establishment"
     )
+    beat = models.ForeignKey(
+        "wards.Beat",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="establishments",
+        verbose_name=_("beat"),
+    )
     receptionist_2fa_required = models.BooleanField(
         _("receptionists must use two-factor authentication"), default=True
     )

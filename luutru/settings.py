@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
