@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import stats_views
+
+# Included by wards/urls.py without a namespace of its own: the names are "wards:<name>".
+urlpatterns = [
+    path("", stats_views.statistics, name="stats"),
+    path("export.csv", stats_views.statistics_export, name="stats_export"),
+]
