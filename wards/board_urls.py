@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import board_views
+
+urlpatterns = [
+    path("", board_views.board, name="board"),
+    path("establishments/<int:pk>/", board_views.establishment, name="establishment"),
+    path(
+        "establishments/<int:pk>/inspections/",
+        board_views.inspection_new,
+        name="inspection_new",
+    ),
+]

@@ -1,0 +1,369 @@
+"""The interaction channel between the ward police and its establishments: notices the police
+publish, and feedback threads the establishments open.
+
+Access: officers and commanders reach their ward's notices and threads; owners and
+receptionists reach their own establishment's. Another ward's or establishment's id is a 404,
+the wrong role a 403. Every message writes its in-app notifications (outbox rows) in the same
+transaction, so nothing is announced that was not saved, and nothing saved goes unannounced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from establishments.access import establishment_for
+from establishments.models import Establishment, Status
+from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, User
+
+from .access import officer_ward_or_403
+from .models import (
+    FeedbackCategory,
+    FeedbackMessage,
+    FeedbackStatus,
+    FeedbackThread,
+    Notice,
+    NoticeCategory,
+    NoticeDelivery,
+    Notification,
+    NotificationChannel,
+    Ward,
+)
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def notices_for_officer(user: User) -> QuerySet[Notice]:
+    """The notices of the officer's ward, with how many establishments got and read each."""
+    ward = officer_ward_or_403(user)
+    return (
+        Notice.objects.filter(ward=ward)
+        .select_related("author")
+        .annotate(
+            delivered=Count("deliveries"),
+            read=Count("deliveries", filter=Q(deliveries__read_at__isnull=False)),
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+def get_notice_for_officer(user: User, pk: int) -> Notice:
+    return get_object_or_404(notices_for_officer(user), pk=pk)
+
+
+def deliveries_for(user: User) -> QuerySet[NoticeDelivery]:
+    """The notices delivered to the user's establishment, unread first, newest first."""
+    establishment = establishment_for(user)
+    return unread_first(
+        NoticeDelivery.objects.filter(establishment=establishment).select_related(
+            "notice", "read_by"
+        )
+    )
+
+
+def unread_first(deliveries: QuerySet[NoticeDelivery]) -> QuerySet[NoticeDelivery]:
+    return deliveries.annotate(
+        unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    ).order_by("-unread", "-notice__published_at", "-id")
+
+
+def get_delivery_for_user(user: User, notice_pk: int) -> NoticeDelivery:
+    """A notice as the user's establishment received it; one not sent to it is a 404."""
+    return get_object_or_404(deliveries_for(user), notice_id=notice_pk)
+
+
+def threads_for_officer(user: User) -> QuerySet[FeedbackThread]:
+    """The ward's feedback threads: open ones first, then answered, then closed."""
+    ward = officer_ward_or_403(user)
+    return (
+        FeedbackThread.objects.filter(ward=ward)
+        .select_related("establishment", "created_by")
+        .annotate(
+            status_rank=Case(
+                When(status=FeedbackStatus.OPEN, then=Value(0)),
+                When(status=FeedbackStatus.ANSWERED, then=Value(1)),
+                default=Value(2),
+            ),
+            message_count=Count("messages"),
+        )
+        .order_by("status_rank", "-updated_at", "-id")
+    )
+
+
+def get_thread_for_officer(user: User, pk: int) -> FeedbackThread:
+    return get_object_or_404(threads_for_officer(user), pk=pk)
+
+
+def threads_for_establishment(user: User) -> QuerySet[FeedbackThread]:
+    establishment = establishment_for(user)
+    return (
+        FeedbackThread.objects.filter(establishment=establishment)
+        .select_related("establishment", "created_by")
+        .annotate(message_count=Count("messages"))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def get_thread_for_establishment(user: User, pk: int) -> FeedbackThread:
+    return get_object_or_404(threads_for_establishment(user), pk=pk)
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("send", label, css_class="btn-lg w-100"))
+    return helper
+
+
+class NoticeForm(forms.Form):
+    ALL = "all"
+    CHOSEN = "chosen"
+
+    category = forms.ChoiceField(label=_("Category"), choices=NoticeCategory.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    audience = forms.ChoiceField(
+        label=_("Send to"),
+        choices=[(ALL, _("Every establishment of the ward")), (CHOSEN, _("Chosen establishments"))],
+        initial=ALL,
+        widget=forms.RadioSelect,
+    )
+    establishments = forms.ModelMultipleChoiceField(
+        label=_("Establishments"),
+        queryset=Establishment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only used when sending to chosen establishments."),
+    )
+
+    def __init__(self, *args, ward: Ward, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the ward's own establishments are valid choices: another ward's id is refused.
+        self.fields["establishments"].queryset = recipients_of(ward)
+        self.helper = _helper(_("Publish the notice"))
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("establishments")
+        if (
+            data.get("audience") == self.CHOSEN
+            and not chosen
+            and "establishments" not in self.errors
+        ):
+            self.add_error("establishments", _("Choose at least one establishment."))
+        return data
+
+
+class FeedbackForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=FeedbackCategory.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send to the ward police"))
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write a message."))
+        return body
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send the reply"))
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write a message."))
+        return body
+
+
+# --- who is told --------------------------------------------------------------------------------
+
+
+def recipients_of(ward: Ward) -> QuerySet[Establishment]:
+    return Establishment.objects.filter(ward=ward, status=Status.ACTIVE).order_by("name", "pk")
+
+
+def establishment_users(establishments: Iterable[Establishment]) -> QuerySet[User]:
+    return User.objects.filter(
+        staff__establishment__in=list(establishments),
+        role__in=ESTABLISHMENT_ROLES,
+        is_active=True,
+    )
+
+
+def ward_users(ward: Ward) -> QuerySet[User]:
+    return User.objects.filter(officer__ward=ward, role__in=WARD_ROLES, is_active=True)
+
+
+def _notify(users: Iterable[User], *, subject: str, body: str, url: str, at: datetime) -> None:
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            channel=NotificationChannel.IN_APP,
+            subject=subject[:200],
+            body=body,
+            url=url,
+            created_at=at,
+        )
+        for user in users
+    )
+
+
+def _vi(text) -> str:
+    # Outbox rows are stored as text; Vietnamese is the portal's default language.
+    with override("vi"):
+        return str(text)
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_notice(
+    *,
+    ward: Ward,
+    author: User,
+    category: str,
+    title: str,
+    body: str,
+    establishments: Iterable[Establishment] | None,
+    at: datetime,
+) -> Notice:
+    """Publish a notice to ``establishments`` (every active one of the ward when None): one
+    delivery each, and an in-app notification for each of their owners and receptionists."""
+    targets = list(recipients_of(ward) if establishments is None else establishments)
+    if any(e.ward_id != ward.pk for e in targets):
+        raise ValueError("A notice goes only to establishments of its own ward.")
+    notice = Notice.objects.create(
+        ward=ward, author=author, category=category, title=title, body=body, published_at=at
+    )
+    NoticeDelivery.objects.bulk_create(
+        NoticeDelivery(notice=notice, establishment=e) for e in targets
+    )
+    _notify(
+        establishment_users(targets),
+        subject=_vi(_("Notice from the ward police: %(title)s")) % {"title": title},
+        body=body,
+        url=reverse("wards:my_notice", args=[notice.pk]),
+        at=at,
+    )
+    return notice
+
+
+@transaction.atomic
+def mark_notice_read(*, delivery: NoticeDelivery, by: User, at: datetime) -> bool:
+    """Record the first reading of a notice at an establishment; later readings change
+    nothing. A compare-and-set, so two colleagues opening it at once keep the first."""
+    updated = NoticeDelivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(
+        read_at=at, read_by=by
+    )
+    if updated:
+        delivery.read_at, delivery.read_by = at, by
+    return bool(updated)
+
+
+@transaction.atomic
+def open_feedback_thread(
+    *,
+    establishment: Establishment,
+    by: User,
+    category: str,
+    subject: str,
+    body: str,
+    at: datetime,
+) -> FeedbackThread:
+    thread = FeedbackThread.objects.create(
+        establishment=establishment,
+        ward=establishment.ward,
+        category=category,
+        subject=subject,
+        created_by=by,
+        created_at=at,
+        updated_at=at,
+    )
+    FeedbackMessage.objects.create(thread=thread, author=by, body=body, created_at=at)
+    _notify(
+        ward_users(establishment.ward),
+        subject=_vi(_("New feedback from %(establishment)s: %(subject)s"))
+        % {"establishment": establishment.name, "subject": subject},
+        body=body,
+        url=reverse("wards:feedback_thread", args=[thread.pk]),
+        at=at,
+    )
+    return thread
+
+
+@transaction.atomic
+def post_feedback_message(
+    *, thread: FeedbackThread, by: User, body: str, at: datetime
+) -> FeedbackMessage:
+    """A message in a thread. The police answering marks it answered and tells the
+    establishment; the establishment writing (re)opens it and tells the ward."""
+    thread = (
+        FeedbackThread.objects.select_for_update().select_related("establishment").get(pk=thread.pk)
+    )
+    message = FeedbackMessage.objects.create(thread=thread, author=by, body=body, created_at=at)
+    from_police = by.role in WARD_ROLES
+    thread.status = FeedbackStatus.ANSWERED if from_police else FeedbackStatus.OPEN
+    thread.updated_at = at
+    thread.save(update_fields=["status", "updated_at"])
+    if from_police:
+        _notify(
+            establishment_users([thread.establishment]),
+            subject=_vi(_("The ward police answered: %(subject)s")) % {"subject": thread.subject},
+            body=body,
+            url=reverse("wards:my_feedback_thread", args=[thread.pk]),
+            at=at,
+        )
+    else:
+        _notify(
+            ward_users(thread.ward),
+            subject=_vi(_("New message from %(establishment)s: %(subject)s"))
+            % {"establishment": thread.establishment.name, "subject": thread.subject},
+            body=body,
+            url=reverse("wards:feedback_thread", args=[thread.pk]),
+            at=at,
+        )
+    return message
+
+
+@transaction.atomic
+def close_feedback_thread(*, thread: FeedbackThread, by: User, at: datetime) -> bool:
+    """Close a thread; returns False if it was already closed."""
+    updated = (
+        FeedbackThread.objects.filter(pk=thread.pk)
+        .exclude(status=FeedbackStatus.CLOSED)
+        .update(status=FeedbackStatus.CLOSED, updated_at=at)
+    )
+    if updated:
+        _notify(
+            establishment_users([thread.establishment]),
+            subject=_vi(_("The ward police closed: %(subject)s")) % {"subject": thread.subject},
+            body=_vi(_("Reply in the thread to reopen it.")),
+            url=reverse("wards:my_feedback_thread", args=[thread.pk]),
+            at=at,
+        )
+    return bool(updated)

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from establishments.access import establishment_for
+
+from . import comm
+from .access import officer_ward_or_403
+from .models import FeedbackStatus, FeedbackThread
+
+PAGE_SIZE = 25
+
+
+# --- notices, the police side -------------------------------------------------------------------
+
+
+def notices(request: HttpRequest) -> HttpResponse:
+    ward = officer_ward_or_403(request.user)
+    page = Paginator(comm.notices_for_officer(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "wards/notices.html", {"ward": ward, "page": page})
+
+
+def notice_new(request: HttpRequest) -> HttpResponse:
+    ward = officer_ward_or_403(request.user)
+    form = comm.NoticeForm(request.POST or None, ward=ward)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notice = comm.publish_notice(
+            ward=ward,
+            author=request.user,
+            category=data["category"],
+            title=data["title"],
+            body=data["body"],
+            establishments=(
+                list(data["establishments"]) if data["audience"] == form.CHOSEN else None
+            ),
+            at=timezone.now(),
+        )
+        messages.success(request, _("The notice was published."))
+        return redirect("wards:notice", pk=notice.pk)
+    return render(
+        request,
+        "wards/notice_new.html",
+        {"ward": ward, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = comm.get_notice_for_officer(request.user, pk)
+    deliveries = comm.unread_first(
+        notice.deliveries.select_related("notice", "establishment", "read_by")
+    ).order_by("-unread", "establishment__name", "id")
+    return render(request, "wards/notice.html", {"notice": notice, "deliveries": deliveries})
+
+
+# --- notices, the establishment side ------------------------------------------------------------
+
+
+def my_notices(request: HttpRequest) -> HttpResponse:
+    establishment = establishment_for(request.user)
+    page = Paginator(comm.deliveries_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "wards/establishment_notices.html", {"establishment": establishment, "page": page}
+    )
+
+
+def my_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = comm.get_delivery_for_user(request.user, pk)
+    # Opening the notice is reading it: the first reader and time are kept for the police.
+    comm.mark_notice_read(delivery=delivery, by=request.user, at=timezone.now())
+    return render(request, "wards/establishment_notice.html", {"delivery": delivery})
+
+
+# --- feedback, the establishment side -----------------------------------------------------------
+
+
+def my_feedback(request: HttpRequest) -> HttpResponse:
+    establishment = establishment_for(request.user)
+    page = Paginator(comm.threads_for_establishment(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "wards/feedback_mine.html", {"establishment": establishment, "page": page}
+    )
+
+
+def feedback_new(request: HttpRequest) -> HttpResponse:
+    establishment = establishment_for(request.user)
+    form = comm.FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        thread = comm.open_feedback_thread(
+            establishment=establishment,
+            by=request.user,
+            category=form.cleaned_data["category"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            at=timezone.now(),
+        )
+        messages.success(request, _("Your message was sent to the ward police."))
+        return redirect("wards:my_feedback_thread", pk=thread.pk)
+    return render(
+        request,
+        "wards/feedback_new.html",
+        {"establishment": establishment, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def my_feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = comm.get_thread_for_establishment(request.user, pk)
+    return _thread(request, thread, police=False)
+
+
+def _thread(request: HttpRequest, thread: FeedbackThread, *, police: bool) -> HttpResponse:
+    form = comm.ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        comm.post_feedback_message(
+            thread=thread, by=request.user, body=form.cleaned_data["body"], at=timezone.now()
+        )
+        messages.success(request, _("Your reply was sent."))
+        return redirect(
+            "wards:feedback_thread" if police else "wards:my_feedback_thread", pk=thread.pk
+        )
+    return render(
+        request,
+        "wards/feedback_thread.html",
+        {
+            "thread": thread,
+            "thread_messages": thread.messages.select_related("author"),
+            "form": form,
+            "police": police,
+            "closed": thread.status == FeedbackStatus.CLOSED,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- feedback, the police side ------------------------------------------------------------------
+
+
+def feedback(request: HttpRequest) -> HttpResponse:
+    ward = officer_ward_or_403(request.user)
+    page = Paginator(comm.threads_for_officer(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "wards/feedback_list.html", {"ward": ward, "page": page})
+
+
+def feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = comm.get_thread_for_officer(request.user, pk)
+    return _thread(request, thread, police=True)
+
+
+@require_POST
+def feedback_close(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = comm.get_thread_for_officer(request.user, pk)
+    if comm.close_feedback_thread(thread=thread, by=request.user, at=timezone.now()):
+        messages.success(request, _("The thread was closed."))
+    return redirect("wards:feedback_thread", pk=thread.pk)
