@@ -103,13 +103,13 @@ def test_the_desk_runs_a_fixed_number_of_queries(
 ):
     f.login(client, rita)
     file(establishment, rita, room="101")
-    # Nine: the session and user, the establishment, the returned list, the page's count and
-    # its rows, and what the layout needs.
-    with django_assert_max_num_queries(9):
+    # Ten: the session and user, the establishment, the unread notices, the returned list, the
+    # page's count and its rows, and what the layout needs.
+    with django_assert_max_num_queries(10):
         client.get(DESK)
     for room in range(200, 215):
         file(establishment, rita, room=str(room), count=2)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(DESK)
     assert len(response.context["staying"]) == 31
 
