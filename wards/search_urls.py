@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import search_views
+
+urlpatterns = [
+    path("", search_views.search, name="search"),
+    path("access-log/", search_views.access_log, name="access_log"),
+]
