@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from establishments.models import Establishment
 from luutru.models import User
+from wards.flagging import raise_late_flags
 
 from . import deadlines
 from .forms import (
@@ -675,6 +676,8 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
             ),
             batch_size=2000,
         )
+        # A late filing is flagged with the filing, in its transaction (wards.flagging).
+        raise_late_flags(declarations, at=now)
         already = len(declarations)
     batch.status = ImportStatus.FILED
     batch.filed = already

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from establishments.models import Establishment
 from luutru.models import User
+from wards.flagging import raise_late_flags
 
 from . import deadlines
 from .models import (
@@ -120,6 +121,8 @@ def file_declarations(
         )
         for declaration in declarations
     )
+    # A late filing is flagged with the filing, in its transaction (wards.flagging).
+    raise_late_flags(declarations, at=now)
     return declarations
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -246,6 +247,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # DESIGN "nothing lost": an upload enqueued while Redis was down still gets filed.
     "requeue-stale-imports": {"task": "guests.requeue_stale_imports", "schedule": 60.0},
+    # Register closing (Law on Residence 2020, art. 30(4)): a day not closed by 08:00 local the
+    # next morning is missing; run just after each hour, so 08:00 is caught at 08:01.
+    "flag-missing-registers": {"task": "wards.sweep_missing", "schedule": crontab(minute=1)},
+    # A guest past the expected departure with no check-out.
+    "flag-overdue-stays": {"task": "wards.sweep_overdue", "schedule": 300.0},
+    # A declaration not reviewed within the ward's review window.
+    "flag-unreviewed": {"task": "wards.sweep_unreviewed", "schedule": 300.0},
+    # A returned declaration not corrected within the ward's correction window.
+    "flag-uncorrected": {"task": "wards.sweep_uncorrected", "schedule": 300.0},
+    # An establishment filing far below its usual rate: once a day, after the register cutoff.
+    "flag-silent": {"task": "wards.sweep_silent", "schedule": crontab(hour=8, minute=30)},
+    # The notification outbox: e-mails whose after-commit enqueue was lost (Redis down).
+    "send-pending-notifications": {
+        "task": "wards.send_pending_notifications",
+        "schedule": 60.0,
+    },
 }
 
 # --- logging ---
