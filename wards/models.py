@@ -248,6 +248,12 @@ class Flag(models.Model):
                 condition=models.Q(resolved_at__isnull=True),
                 name="flag_open_by_establishment",
             ),
+            # The missing and silent sweeps ask whether a day was flagged before, resolved or not.
+            models.Index(
+                fields=["establishment", "kind", "day"],
+                condition=models.Q(day__isnull=False),
+                name="flag_by_day",
+            ),
         ]
 
     def __str__(self) -> str:
