@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Staff, Status
@@ -148,7 +149,7 @@ def sort_links(sort: str) -> dict[str, dict[str, str]]:
 
 # The phones' "Sort by" menu, standing in for the column headers of the wide table.
 SORT_MENU = [
-    ("name", _("Name")),
+    ("name", pgettext_lazy("establishment", "Name")),
     ("closed", _("Register (missing first)")),
     ("-filed", _("Declarations (most first)")),
     ("-late", _("Late (most first)")),

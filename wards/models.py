@@ -4,6 +4,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Province(models.Model):
@@ -379,9 +380,9 @@ class FeedbackCategory(models.TextChoices):
 
 
 class FeedbackStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("feedback", "Open")
     ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("feedback", "Closed")
 
 
 class FeedbackThread(models.Model):
