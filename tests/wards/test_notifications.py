@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests import factories as f
 from wards import flagging, notifications
@@ -120,11 +120,11 @@ def test_mark_read_touches_only_the_users_own(flagged, alice, omar):
 
 def test_the_message_names_the_establishment_and_room_but_not_the_guest(flagged, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with translation.override("en"):
-        notifications.send_pending()
+    notifications.send_pending()
 
+    # Written in the portal's language (Vietnamese) when the flag was raised.
     message = mail.outbox[0]
     assert "Khách sạn Hoàn Kiếm" in message.subject
-    assert f"no. {flagged.declaration_id} (room 101)" in message.body
+    assert f"số {flagged.declaration_id} (phòng 101)" in message.body
     assert flagged.declaration.full_name not in message.body
     assert flagged.declaration.document_number not in message.body
