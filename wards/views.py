@@ -6,10 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from establishments.models import Application, ApplicationStatus, Establishment, Status
+from guests.models import Declaration, ReviewStatus
 from luutru.models import Role
 
 from .access import commanded_ward_or_403, immigration_province_or_403, officer_ward_or_403
 from .forms import WardSettingsForm
+from .models import Flag
 from .services import set_ward_remote
 
 
@@ -27,6 +29,10 @@ def officer_home(request: HttpRequest) -> HttpResponse:
             "active_establishments": Establishment.objects.filter(
                 ward=ward, status=Status.ACTIVE
             ).count(),
+            "pending_declarations": Declaration.objects.filter(
+                establishment__ward=ward, review_status=ReviewStatus.PENDING
+            ).count(),
+            "open_flags": Flag.objects.filter(ward=ward, resolved_at__isnull=True).count(),
         },
     )
 

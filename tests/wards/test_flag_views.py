@@ -102,7 +102,7 @@ def test_the_officer_resolves_a_flag_with_a_note(client, omar, flag):
 def test_a_resolution_needs_a_note(client, omar, flag):
     f.login(client, omar)
 
-    response = client.post(resolve_url(flag), {"resolution": "   "})
+    response = client.post(resolve_url(flag), {"resolution": "   "}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
     assert "Say how the flag was resolved." in response.content.decode()
