@@ -644,7 +644,6 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
     now = timezone.now()
     filed_by = batch.uploaded_by
     if not already:
-        remote = establishment.ward.remote
         declarations = []
         for row in rows:
             declaration = Declaration(
@@ -658,9 +657,7 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
                 expected_departure=row.stay["expected_departure"],
                 **row.guest,
             )
-            declaration.deadline = declaration.legal_deadline(remote=remote)
-            declaration.late = deadlines.is_late(now, declaration.deadline)
-            declaration.schedule_sweeps(ward=establishment.ward)
+            declaration.fix_at_filing(at=now, ward=establishment.ward)
             declarations.append(declaration)
         Declaration.objects.bulk_create(declarations, batch_size=2000)
         DeclarationVersion.objects.bulk_create(

@@ -264,6 +264,14 @@ class Declaration(models.Model):
             expected_departure=self.expected_departure,
         )
 
+    def fix_at_filing(self, *, at: datetime, ward) -> None:
+        """What is decided once, when the police are first told: the deadline and whether
+        this filing (at ``at``) missed it, then the times the sweeps will look again."""
+        self.filed_at = at
+        self.deadline = self.legal_deadline(remote=ward.remote)
+        self.late = deadlines.is_late(at, self.deadline)
+        self.schedule_sweeps(ward=ward)
+
     def schedule_sweeps(self, *, ward) -> None:
         """Set the name key and the times the sweeps look at, for a row being filed or
         re-submitted: overdue at the expected departure, unreviewed after the ward's review

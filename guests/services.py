@@ -16,7 +16,6 @@ from establishments.models import Establishment
 from luutru.models import User
 from wards.flagging import raise_late_flags
 
-from . import deadlines
 from .models import (
     DOCUMENT_CONSTRAINT,
     GUEST_FIELDS,
@@ -80,7 +79,6 @@ def file_declarations(
         return already
 
     now = timezone.now()
-    remote = establishment.ward.remote
     declarations = []
     for key, guest in zip(keys, guests, strict=True):
         declaration = Declaration(
@@ -92,9 +90,7 @@ def file_declarations(
             **guest,
             **stay,
         )
-        declaration.deadline = declaration.legal_deadline(remote=remote)
-        declaration.late = deadlines.is_late(now, declaration.deadline)
-        declaration.schedule_sweeps(ward=establishment.ward)
+        declaration.fix_at_filing(at=now, ward=establishment.ward)
         declarations.append(declaration)
 
     try:
