@@ -2,7 +2,8 @@
 
 Owners only. A receptionist gets a 403: the audit is the owner's oversight of the staff, and a
 receptionist already sees the guests staying now and opens any declaration of the
-establishment from there. Every response is marked ``no-store``: these pages are personal data.
+establishment from there. Like every page of a logged-in user, these are marked ``no-store``
+(luutru.headers): they are personal data.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from establishments.access import owned_establishment
@@ -21,7 +21,6 @@ from . import audit
 from .deadlines import LOCAL_TZ
 
 
-@never_cache
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     establishment = owned_establishment(request.user)
@@ -52,7 +51,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
 @require_GET
 def audit_summary(request: HttpRequest) -> HttpResponse:
     establishment = owned_establishment(request.user)
@@ -71,7 +69,6 @@ def audit_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
 @require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
     establishment = owned_establishment(request.user)

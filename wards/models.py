@@ -167,8 +167,15 @@ class AccessLog(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)
     # What was looked at: the declaration opened, or what was searched for and how many rows
     # came back. The terms are kept here for the commander, never in the application's log.
+    # No database constraint: the log outlives the declarations it names (they are purged after
+    # the retention period, Law 91/2025), and the append-only trigger forbids nulling them.
     declaration = models.ForeignKey(
-        "guests.Declaration", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "guests.Declaration",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     query = models.CharField(_("search"), max_length=200, blank=True)
     results = models.PositiveIntegerField(_("results"), null=True, blank=True)

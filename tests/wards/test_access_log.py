@@ -195,3 +195,19 @@ def test_the_admin_cannot_add_change_or_delete_entries(rf, admin_user):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_the_log_outlives_a_purged_declaration(rita, omar, establishment, rf):
+    # Declarations are purged after the retention period; the trail of who opened them stays.
+    from guests.models import Declaration
+    from wards.accesslog import log_access
+
+    declaration = f.make_declaration(establishment=establishment, by=rita)
+    request = rf.get("/")
+    request.user = omar
+    entry = log_access(
+        request, ward=establishment.ward, action=AccessAction.VIEW, declaration=declaration
+    )
+    Declaration.objects.filter(pk=declaration.pk).delete()
+
+    assert AccessLog.objects.filter(pk=entry.pk, declaration_id=declaration.pk).exists()
