@@ -221,6 +221,12 @@ class Declaration(models.Model):
                 condition=models.Q(correction_due_at__isnull=False),
                 name="declaration_correction_due",
             ),
+            # The retention purge reads only departed guests, oldest first.
+            models.Index(
+                fields=["departed_at"],
+                condition=models.Q(departed_at__isnull=False),
+                name="declaration_departed",
+            ),
             # The police's searches: a document number exactly, a name by any part of it.
             models.Index(fields=["document_number"], name="declaration_document"),
             GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="declaration_name_trgm"),

@@ -247,8 +247,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Law 91/2025 on personal data: how long a guest's declaration is kept after departure.
+GUEST_DATA_RETENTION_DAYS = env_int("GUEST_DATA_RETENTION_DAYS", 365)
+
 # Each entry names the rule it enforces.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Law 91/2025: guests' data is deleted once the retention period after departure is over.
+    "purge-expired-guest-data": {
+        "task": "guests.purge_expired",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # DESIGN "nothing lost": an upload enqueued while Redis was down still gets filed.
     "requeue-stale-imports": {"task": "guests.requeue_stale_imports", "schedule": 60.0},
     # Register closing (Law on Residence 2020, art. 30(4)): a day not closed by 08:00 local the
