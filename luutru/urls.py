@@ -11,6 +11,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("luutru.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("establishments/", include("establishments.urls")),

@@ -4,6 +4,7 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -33,6 +34,13 @@ ROLE_HOMES = {
 
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(ROLE_HOMES[request.user.role])
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "luutru/privacy.html", {"retention_days": settings.GUEST_DATA_RETENTION_DAYS}
+    )
 
 
 @login_not_required

@@ -41,7 +41,7 @@ def test_pages_of_a_logged_in_user_are_not_cached(client, rita):
     assert "no-store" in response["Cache-Control"]
 
 
-PUBLIC = ["login", "password_reset", "establishments:apply"]
+PUBLIC = ["login", "password_reset", "establishments:apply", "privacy"]
 DESK = [
     "establishments:desk",
     "guests:file_foreigner",
