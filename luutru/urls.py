@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from . import views
@@ -13,13 +14,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("luutru.account_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public: the language switch is on the login page and the application form too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("establishments/", include("establishments.urls")),
     path("wards/", include("wards.urls")),
     path("guests/", include("guests.urls")),
     path(
         "admin/login/",
-        RedirectView.as_view(pattern_name="login", query_string=True),
+        views.admin_login,
         name="admin_login_redirect",
     ),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -34,6 +35,15 @@ ROLE_HOMES = {
 
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(ROLE_HOMES[request.user.role])
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Where Django's admin sends whoever it refuses. Only logged-in users get here (the login
+    itself is ours): a site administrator goes on to the admin, anyone else is refused, rather
+    than bounced between the admin and the login page for ever."""
+    if request.user.role == Role.SITE_ADMIN:
+        return redirect("admin:index")
+    raise PermissionDenied
 
 
 @login_not_required

@@ -190,3 +190,10 @@ def test_every_role_is_covered_by_a_home(db):
     from luutru.views import ROLE_HOMES
 
     assert set(ROLE_HOMES) == set(Role)
+
+
+def test_a_verified_user_who_is_not_an_admin_is_refused_by_the_admin(client, omar):
+    f.login(client, omar)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
