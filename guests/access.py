@@ -1,8 +1,8 @@
 """Who may see what in this app: every view fetches declarations through these helpers.
 
 A receptionist or owner sees the declarations of their own establishment; another
-establishment's id is a 404 (strangers learn nothing, not even that the id exists). The ward
-police get their scoped queryset with the review inbox; until then every other role is a 403.
+establishment's id is a 404 (strangers learn nothing, not even that the id exists); any other
+role is a 403 here. The ward police reach declarations through wards.inbox, scoped by ward.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from establishments.access import establishment_for
 from establishments.models import Establishment
 from luutru.models import ESTABLISHMENT_ROLES, Role, User
 
-from .models import Declaration, ReviewAction, ReviewEvent, ReviewStatus
+from .models import (
+    Declaration,
+    ImportBatch,
+    RegisterClosing,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStatus,
+)
 
 
 def declarations_for(user: User) -> QuerySet[Declaration]:
@@ -66,3 +73,28 @@ def desk_establishment(user: User) -> Establishment:
 
 def can_file(user: User) -> bool:
     return user.role == Role.RECEPTIONIST
+
+
+def closings_for(user: User) -> QuerySet[RegisterClosing]:
+    """The register closings of the user's establishment (receptionist or owner; else 403)."""
+    return RegisterClosing.objects.filter(establishment=establishment_for(user)).select_related(
+        "closed_by"
+    )
+
+
+def get_closing_for_user(user: User, pk: int) -> RegisterClosing:
+    return get_object_or_404(closings_for(user), pk=pk)
+
+
+def import_batches_for(user: User) -> QuerySet[ImportBatch]:
+    """The CSV uploads of the user's establishment (receptionist or owner; else 403), without
+    the files themselves."""
+    return (
+        ImportBatch.objects.filter(establishment=establishment_for(user))
+        .select_related("uploaded_by")
+        .defer("content")
+    )
+
+
+def get_import_batch_for_user(user: User, pk: int) -> ImportBatch:
+    return get_object_or_404(import_batches_for(user), pk=pk)

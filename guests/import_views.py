@@ -9,9 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,9 +18,8 @@ from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
 from establishments.access import establishment_for
-from luutru.models import User
 
-from . import csv_import, tasks
+from . import access, csv_import, tasks
 from .models import ImportBatch, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -30,19 +28,6 @@ RECENT_BATCHES = 20
 
 
 # --- access -------------------------------------------------------------------------------------
-
-
-def import_batches_for(user: User) -> QuerySet[ImportBatch]:
-    """The batches of the user's establishment (receptionist or owner; anyone else a 403)."""
-    return (
-        ImportBatch.objects.filter(establishment=establishment_for(user))
-        .select_related("uploaded_by")
-        .defer("content")
-    )
-
-
-def get_import_batch_for_user(user: User, pk: int) -> ImportBatch:
-    return get_object_or_404(import_batches_for(user), pk=pk)
 
 
 # --- the form -----------------------------------------------------------------------------------
@@ -118,7 +103,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         "guests/import.html",
         {
             "form": form,
-            "batches": import_batches_for(request.user)[:RECENT_BATCHES],
+            "batches": access.import_batches_for(request.user)[:RECENT_BATCHES],
             "columns": csv_import.COLUMNS,
             "max_rows": csv_import.MAX_ROWS,
         },
@@ -151,7 +136,7 @@ def _progress(batch: ImportBatch) -> dict[str, object]:
 
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_import_batch_for_user(request.user, pk)
+    batch = access.get_import_batch_for_user(request.user, pk)
     errors, error_count = csv_import.batch_errors(batch)
     return render(
         request,
@@ -168,5 +153,5 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    batch = get_import_batch_for_user(request.user, pk)
+    batch = access.get_import_batch_for_user(request.user, pk)
     return JsonResponse(_progress(batch))

@@ -21,10 +21,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from establishments.access import establishment_for
 from establishments.models import Establishment
 from luutru.models import User
 
@@ -109,22 +107,6 @@ def default_day(*, at: datetime, yesterday_closed: bool) -> date:
 
 
 # --- access -------------------------------------------------------------------------------------
-
-
-def register_establishment(user: User) -> Establishment:
-    """Whose register this user keeps: receptionists close it, owners read and may close it
-    too; anyone else is a 403."""
-    return establishment_for(user)
-
-
-def closings_for(user: User) -> QuerySet[RegisterClosing]:
-    return RegisterClosing.objects.filter(
-        establishment=register_establishment(user)
-    ).select_related("closed_by")
-
-
-def get_closing_for_user(user: User, pk: int) -> RegisterClosing:
-    return get_object_or_404(closings_for(user), pk=pk)
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from establishments.access import establishment_for
 from establishments.models import Establishment
 
 from . import access, register
@@ -52,7 +53,7 @@ def _render_day(
 
 
 def day(request: HttpRequest) -> HttpResponse:
-    establishment = register.register_establishment(request.user)
+    establishment = establishment_for(request.user)
     if "day" in request.GET:
         form = DayForm(request.GET)
         if form.is_valid():
@@ -71,13 +72,13 @@ def day(request: HttpRequest) -> HttpResponse:
 
 
 def closing(request: HttpRequest, pk: int) -> HttpResponse:
-    found = register.get_closing_for_user(request.user, pk)
+    found = access.get_closing_for_user(request.user, pk)
     return _render_day(request, found.establishment, found.day, DayForm(initial={"day": found.day}))
 
 
 @require_POST
 def close(request: HttpRequest) -> HttpResponse:
-    establishment = register.register_establishment(request.user)
+    establishment = establishment_for(request.user)
     form = DayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the day whose register to close."))
@@ -105,7 +106,7 @@ def close(request: HttpRequest) -> HttpResponse:
 
 
 def history(request: HttpRequest) -> HttpResponse:
-    establishment = register.register_establishment(request.user)
+    establishment = establishment_for(request.user)
     days = register.history(establishment, at=timezone.now())
     return render(
         request,
