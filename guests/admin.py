@@ -19,7 +19,7 @@ class DeclarationAdmin(admin.ModelAdmin):
 
     list_display = ("full_name", "kind", "establishment", "room", "arrival", "late", "departed_at")
     list_filter = ("kind", "late", "review_status")
-    search_fields = ("full_name", "document_number", "establishment__name")
+    search_fields = ("full_name", "establishment__name")
     list_select_related = ("establishment",)
     inlines = [DeclarationVersionInline]
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from establishments.models import Establishment
 from luutru.models import Role, User
 
+from . import documents
 from .deadlines import LOCAL_TZ, to_local
 from .models import (
     Declaration,
@@ -227,11 +228,6 @@ def audit_declarations(establishment: Establishment) -> QuerySet[Declaration]:
     )
 
 
-def masked_document(number: str) -> str:
-    """The last three characters only; the dots do not tell the length."""
-    return "•••••" + number[-3:]
-
-
 # --- the per-staff summary ------------------------------------------------------------------
 
 
@@ -368,7 +364,7 @@ def export_rows(
                     d.birth_date.isoformat(),
                     d.nationality,
                     labels.get(d.document_type, d.document_type),
-                    d.document_number,
+                    documents.mask(d.document_number),
                     d.room,
                     _local(d.arrival),
                     _local(d.expected_departure),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from establishments.access import owned_establishment
 
-from . import audit
+from . import audit, documents
 from .deadlines import LOCAL_TZ
 
 
@@ -33,7 +33,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         declarations = form.apply(audit.audit_declarations(establishment))
         page = Paginator(declarations, audit.PAGE_SIZE).get_page(request.GET.get("page"))
         for declaration in page:
-            declaration.masked_document = audit.masked_document(declaration.document_number)
+            declaration.masked_document = documents.mask(declaration.document_number)
         page_range = list(page.paginator.get_elided_page_range(page.number))
     else:
         status = 400

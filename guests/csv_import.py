@@ -33,7 +33,7 @@ from establishments.models import Establishment
 from luutru.models import User
 from wards.flagging import raise_late_flags
 
-from . import deadlines
+from . import deadlines, documents
 from .forms import (
     CitizenForm,
     ForeignerForm,
@@ -506,13 +506,15 @@ def _check_documents(result: CheckResult, establishment: Establishment) -> None:
         return
     ours = {row.stay["submission_key"] for row in result.rows}
     staying = {
-        (document_type, nationality, number)
-        for document_type, nationality, number, key in Declaration.objects.staying()
+        (document_type, nationality, number_hash)
+        for document_type, nationality, number_hash, key in Declaration.objects.staying()
         .filter(
             establishment=establishment,
-            document_number__in={row.guest["document_number"] for row in result.rows},
+            document_hash__in={
+                documents.document_hash(row.guest["document_number"]) for row in result.rows
+            },
         )
-        .values_list("document_type", "nationality", "document_number", "submission_key")
+        .values_list("document_type", "nationality", "document_hash", "submission_key")
         # Filed by this very file (a retried job): not a conflict, file_import skips them.
         if key not in ours
     }
@@ -521,7 +523,11 @@ def _check_documents(result: CheckResult, establishment: Establishment) -> None:
     message = str(already_staying_error().message)
     kept = []
     for row in result.rows:
-        key = (row.guest["document_type"], row.guest["nationality"], row.guest["document_number"])
+        key = (
+            row.guest["document_type"],
+            row.guest["nationality"],
+            documents.document_hash(row.guest["document_number"]),
+        )
         if key in staying:
             result.error(row.line, "document_number", message)
         else:

@@ -20,7 +20,7 @@ from django_countries import countries
 
 from establishments.models import Establishment
 
-from . import deadlines
+from . import deadlines, documents
 from .models import (
     GUEST_FIELDS,
     STAY_FIELDS,
@@ -246,7 +246,7 @@ class GuestForm(forms.Form):
             establishment=self.establishment,
             document_type=document_type,
             nationality=nationality,
-            document_number=number,
+            document_hash=documents.document_hash(number),
         )
         if self.declaration is not None:
             if self.declaration.departed_at is not None:

@@ -4,13 +4,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from establishments.models import Establishment
 
 from . import deadlines
+from .fields import DocumentHashField, EncryptedDocumentField, SnapshotField
 from .names import fold
 
 
@@ -117,7 +117,9 @@ class Declaration(models.Model):
     document_type = models.CharField(
         _("document type"), max_length=16, choices=DocumentType.choices
     )
-    document_number = models.CharField(_("document number"), max_length=20)
+    # Encrypted at rest, found through its keyed hash (guests.documents).
+    document_number = EncryptedDocumentField(_("document number"))
+    document_hash = DocumentHashField(source="document_number")
     document_expiry = models.DateField(_("document expiry"), null=True, blank=True)
     # Foreigners only.
     visa_number = models.CharField(_("visa number"), max_length=20, blank=True)
@@ -180,7 +182,7 @@ class Declaration(models.Model):
             # The same document cannot be staying twice at one establishment. Nationality is
             # part of the key: two states may issue the same passport number.
             models.UniqueConstraint(
-                fields=["establishment", "document_type", "nationality", "document_number"],
+                fields=["establishment", "document_type", "nationality", "document_hash"],
                 condition=models.Q(departed_at__isnull=True),
                 name=DOCUMENT_CONSTRAINT,
             ),
@@ -228,7 +230,7 @@ class Declaration(models.Model):
                 name="declaration_departed",
             ),
             # The police's searches: a document number exactly, a name by any part of it.
-            models.Index(fields=["document_number"], name="declaration_document"),
+            models.Index(fields=["document_hash"], name="declaration_document_hash"),
             GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="declaration_name_trgm"),
             # The desk's "returned by the police" list: a handful of rows among thousands.
             models.Index(
@@ -296,7 +298,7 @@ class DeclarationVersion(models.Model):
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    data = models.JSONField(_("data"), encoder=DjangoJSONEncoder)
+    data = SnapshotField(_("data"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -16,6 +16,7 @@ from establishments.models import Establishment
 from luutru.models import User
 from wards.flagging import raise_late_flags
 
+from . import documents
 from .models import (
     DOCUMENT_CONSTRAINT,
     GUEST_FIELDS,
@@ -142,14 +143,14 @@ def _staying_indices(establishment: Establishment, declarations: list[Declaratio
         Declaration.objects.staying()
         .filter(
             establishment=establishment,
-            document_number__in=[d.document_number for d in declarations],
+            document_hash__in=[documents.document_hash(d.document_number) for d in declarations],
         )
-        .values_list("document_type", "nationality", "document_number")
+        .values_list("document_type", "nationality", "document_hash")
     )
     return [
         i
         for i, d in enumerate(declarations)
-        if (d.document_type, d.nationality, d.document_number) in staying
+        if (d.document_type, d.nationality, documents.document_hash(d.document_number)) in staying
     ]
 
 
@@ -218,6 +219,8 @@ def correct_declaration(
     for name, value in changed.items():
         setattr(locked, name, value)
     update_fields = list(changed)
+    if "document_number" in changed:
+        update_fields.append("document_hash")
     if locked.review_status != ReviewStatus.PENDING:
         locked.review_status = ReviewStatus.PENDING
         update_fields.append("review_status")

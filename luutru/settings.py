@@ -42,6 +42,13 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-key-not-for-production"  # noqa: S105
 
+# Passport and citizen ID numbers are encrypted with keys derived from this (guests.documents).
+DOCUMENT_KEY = os.environ.get("DOCUMENT_KEY", "")
+if not DOCUMENT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DOCUMENT_KEY must be set when DEBUG is off.")
+    DOCUMENT_KEY = "ZGV2ZWxvcG1lbnQtb25seSBkb2N1bWVudCBrZXkhISE="  # noqa: S105
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -13,6 +13,7 @@ git-ignored `.data/`) unless DATABASE_URL / REDIS_URL point at running servers.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import os
@@ -137,13 +138,19 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(VENV_PYTHON), str(ROOT / "manage.py"), *args], env=env, check=True)
 
 
-def dev_secret_key() -> str:
-    path = DATA / "secret_key"
+def dev_secret(name: str, make) -> str:
+    """A secret of the local stack, kept under .data/ so that it survives restarts (the demo's
+    document numbers are encrypted with one of them)."""
+    path = DATA / name
     if not path.exists():
         DATA.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def new_document_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
 
 
 # --- the commands ----------------------------------------------------------------------------
@@ -152,7 +159,8 @@ def dev_secret_key() -> str:
 def run(port: int) -> int:
     with services() as env:
         env.setdefault("DEBUG", "1")
-        env.setdefault("SECRET_KEY", dev_secret_key())
+        env.setdefault("SECRET_KEY", dev_secret("secret_key", lambda: secrets.token_urlsafe(50)))
+        env.setdefault("DOCUMENT_KEY", dev_secret("document_key", new_document_key))
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "compile_translations")
         manage(env, "load_demo")
@@ -224,6 +232,7 @@ def test(pytest_args: list[str]) -> int:
             env,
             DEBUG="0",
             SECRET_KEY=secrets.token_urlsafe(50),
+            DOCUMENT_KEY=new_document_key(),
             ALLOWED_HOSTS="luutru.example.vn",
         )
         manage(deploy_env, "check", "--deploy", "--fail-level", "WARNING")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from establishments.models import Establishment
+from guests import documents
 from guests.models import Declaration
 from guests.names import fold
 
@@ -85,7 +86,7 @@ def matching_declarations(*, ward: Ward, parsed: ParsedQuery) -> QuerySet[Declar
     establishment_ids = list(Establishment.objects.filter(ward=ward).values_list("pk", flat=True))
     rows = Declaration.objects.filter(establishment_id__in=establishment_ids)
     if parsed.kind == SearchKind.DOCUMENT:
-        rows = rows.filter(document_number=parsed.document_number)
+        rows = rows.filter(document_hash=documents.document_hash(parsed.document_number))
     else:
         for word in parsed.words:
             rows = rows.filter(_word_condition(word))

@@ -113,7 +113,7 @@ def test_the_header_names_every_column(owner, establishment, rita):
 
 
 @pytest.mark.django_db
-def test_the_export_has_the_full_document_number_and_local_times(owner, establishment, rita):
+def test_the_export_masks_the_document_number_and_has_local_times(owner, establishment, rita):
     declare(
         establishment,
         rita,
@@ -123,7 +123,8 @@ def test_the_export_has_the_full_document_number_and_local_times(owner, establis
         filed_at=datetime(2026, 6, 15, 23, 30, tzinfo=LOCAL_TZ),
     )
     (row,) = rows(owner.get(EXPORT))
-    assert row["Document number"] == "B1234567"
+    # A file leaves the portal: only a declaration's own page shows the whole number.
+    assert row["Document number"] == "•••••567"
     assert row["Filed at"] == "2026-06-15 23:30"
     assert row["Late"] == "yes"
     assert row["Versions"] == "2"

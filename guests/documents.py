@@ -1,0 +1,112 @@
+"""Passport and citizen ID numbers at rest: encrypted, and found through a keyed hash.
+
+A number is stored as ``v1:<key id>:<base64 of nonce + AES-256-GCM ciphertext>``: a stolen
+dump or backup holds no number in clear, and two guests with the same number do not share a
+ciphertext. Exact search and the duplicate checks cannot compare ciphertexts, so each row also
+keeps ``document_hash``, an HMAC-SHA256 of the normalised number under a second key: equal
+numbers give equal hashes, and without the key a hash cannot be tested against a guessed number
+(a citizen number has only about 10^9 plausible values, so a plain hash would not protect it).
+
+Both keys are derived from one secret, ``DOCUMENT_KEY`` in the environment (32 random bytes,
+base64; `python -m guests.documents` prints a new one). Losing it loses every stored number;
+it must be kept apart from the database backups.
+
+Unlike the hash, PostgreSQL can compute the same HMAC with pgcrypto (the benchmarks fill their
+tables that way): ``encode(hmac(number, <lookup key>, 'sha256'), 'hex')``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import secrets
+from functools import cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+VERSION = "v1"
+NONCE_BYTES = 12
+# What the associated data binds a ciphertext to: a value copied into another column or table
+# does not decrypt there by accident of sharing the key.
+AAD = b"luutru.document_number"
+
+
+class DocumentKeyError(Exception):
+    """A stored number cannot be read: another key, or tampered data."""
+
+
+@cache
+def _keys(secret: str) -> tuple[bytes, bytes, str]:
+    try:
+        master = base64.b64decode(secret, validate=True)
+    except binascii.Error:
+        master = b""
+    if len(master) != 32:
+        raise ImproperlyConfigured("DOCUMENT_KEY must be 32 random bytes in base64.")
+    encryption = hmac.new(master, b"luutru document encryption v1", hashlib.sha256).digest()
+    lookup = hmac.new(master, b"luutru document lookup v1", hashlib.sha256).digest()
+    # A short fingerprint of the key, stored with each ciphertext, so a wrong key is named as
+    # such instead of failing as corrupt data.
+    key_id = hashlib.sha256(b"key id" + encryption).hexdigest()[:8]
+    return encryption, lookup, key_id
+
+
+def keys() -> tuple[bytes, bytes, str]:
+    return _keys(settings.DOCUMENT_KEY)
+
+
+def lookup_key() -> bytes:
+    return keys()[1]
+
+
+def normalise(number: str) -> str:
+    """The form a number is compared in: no spaces, upper case (forms store it so already)."""
+    return "".join(number.split()).upper()
+
+
+def document_hash(number: str) -> str:
+    """The keyed hash that exact search and duplicate checks compare (64 hex characters)."""
+    return hmac.new(lookup_key(), normalise(number).encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt(number: str) -> str:
+    encryption, _, key_id = keys()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    sealed = AESGCM(encryption).encrypt(nonce, number.encode(), AAD)
+    return f"{VERSION}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str) -> str:
+    encryption, _, key_id = keys()
+    version, _, rest = token.partition(":")
+    stored_key_id, _, payload = rest.partition(":")
+    if version != VERSION or not payload:
+        raise DocumentKeyError("not an encrypted document number")
+    if stored_key_id != key_id:
+        raise DocumentKeyError(f"encrypted with key {stored_key_id}, DOCUMENT_KEY is {key_id}")
+    raw = base64.b64decode(payload)
+    try:
+        plain = AESGCM(encryption).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], AAD)
+    except InvalidTag as error:
+        raise DocumentKeyError("the stored number was altered") from error
+    return plain.decode()
+
+
+def mask(number: str) -> str:
+    """What everything but a declaration's own page shows: the last three characters only;
+    the dots do not tell the length."""
+    return "•••••" + number[-3:]
+
+
+def new_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+if __name__ == "__main__":
+    print(new_key())
