@@ -177,7 +177,11 @@ class AccessLog(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    # A document number searched for is kept masked, with its keyed hash (guests.documents):
+    # "who looked for this passport" can still be answered exactly, but the log holds no
+    # number in clear.
     query = models.CharField(_("search"), max_length=200, blank=True)
+    query_hash = models.CharField(max_length=64, blank=True, editable=False)
     results = models.PositiveIntegerField(_("results"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)

@@ -1,9 +1,10 @@
 """The police's search within their ward: a document number exactly, or a name by its words.
 
 Names are matched on `Declaration.name_key` (guests.names.fold), each word with LIKE '%word%',
-which the trigram GIN index `declaration_name_trgm` serves; a document number is matched on the
-btree index `declaration_document`. The terms are never written to the application's log: the
-access log (wards.accesslog.log_access) is their only record."""
+which the trigram GIN index `declaration_name_trgm` serves; a document number is matched by its
+keyed hash (guests.documents) on the btree index `declaration_document_hash`, since the number
+itself is stored encrypted. The terms are never written to the application's log: the access
+log (wards.accesslog.log_access) is their only record, a document number there masked."""
 
 from __future__ import annotations
 

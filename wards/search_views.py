@@ -15,7 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .access import commanded_ward_or_403, officer_ward_or_403
 from .accesslog import log_access
 from .models import AccessAction, AccessLog, Officer, Ward
-from .search import MIN_NAME_LENGTH, RESULT_LIMIT, QueryTooShort, parse_query, search_declarations
+from .search import (
+    MIN_NAME_LENGTH,
+    RESULT_LIMIT,
+    QueryTooShort,
+    SearchKind,
+    parse_query,
+    search_declarations,
+)
 
 ACCESS_LOG_PAGE = 50
 
@@ -59,7 +66,12 @@ def search(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data["q"]
         result = search_declarations(ward=ward, query=query)
         log_access(
-            request, ward=ward, action=AccessAction.SEARCH, query=query, results=result.count
+            request,
+            ward=ward,
+            action=AccessAction.SEARCH,
+            query=query,
+            document=result.kind == SearchKind.DOCUMENT,
+            results=result.count,
         )
     return render(
         request,
