@@ -1,0 +1,1 @@
+"""Fault runs against a private stack (make faults; python -m faults --help)."""
