@@ -174,6 +174,9 @@ AXES_VERBOSE = False
 # --- sessions and cookies ---
 
 SESSION_ENGINE = "luutru.sessions"
+# Flash messages name guests ("Filed: <names>, room …"): they stay on the server, in the
+# session, instead of Django's default signed (readable) cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

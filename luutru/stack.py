@@ -212,7 +212,34 @@ def run(port: int) -> int:
     return 0
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium; Playwright never downloads one. Install it
+    with apt when it is missing and we may; otherwise say why the browser tests will be
+    skipped, and pass the reason on to tests/browser/conftest.py."""
+    chromium = Path("/usr/bin/chromium")
+    if chromium.exists():
+        return
+    why = None
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        why = "/usr/bin/chromium is missing and installing it needs root (apt-get install chromium)"
+    elif shutil.which("apt-get") is None:
+        why = "/usr/bin/chromium is missing and there is no apt-get to install it"
+    else:
+        say("installing Chromium for the browser tests (apt-get install chromium)")
+        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        if subprocess.run(install, env=apt_env).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=apt_env)
+            subprocess.run(install, env=apt_env)
+        if not chromium.exists():
+            why = "apt-get install chromium failed"
+    if why:
+        print(f"browser tests will be skipped: {why}", flush=True)
+        os.environ["LUUTRU_BROWSER_SKIP_REASON"] = why
+
+
 def test(pytest_args: list[str]) -> int:
+    ensure_chromium()
     ruff = str(VENV / "bin" / "ruff")
     steps_without_services = [
         [ruff, "check", str(ROOT)],
