@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -43,6 +44,7 @@ def _resubmitted(request: HttpRequest, form: ApplicationForm) -> bool:
 
 
 @login_not_required
+@never_cache  # shown again with the owner's name, phone and e-mail; often a shared computer
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
@@ -66,6 +68,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache  # shows the owner's e-mail address
 def applied(request: HttpRequest) -> HttpResponse:
     submitted = request.session.get(SUBMITTED_SESSION_KEY) or {}
     return render(request, "establishments/applied.html", {"submitted": submitted})

@@ -49,6 +49,7 @@ from .models import (
     ReviewStatus,
     Sex,
 )
+from .register import DAY_VALIDATORS
 
 PAGE_SIZE = 50
 
@@ -111,11 +112,13 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("Filed from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DAY_VALIDATORS,
     )
     date_to = forms.DateField(
         label=gettext_lazy("Filed to"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DAY_VALIDATORS,
     )
 
     def clean(self) -> dict:

@@ -335,11 +335,16 @@ def sniff_delimiter(first_line: str) -> str:
 def read_header(text: str) -> tuple[list[str], str]:
     """The normalised column names of the header and the delimiter; a header we cannot use is
     an ImportFileError on line 1."""
-    first_line = text.split("\n", 1)[0]
+    # The first line as the csv module sees lines: a file saved with "\r" alone ends it there.
+    first_line = io.StringIO(text, newline="").readline().rstrip("\r\n")
     if not first_line.strip():
         raise ImportFileError(_("The file is empty: the first line must be the header."), line=1)
     delimiter = sniff_delimiter(first_line)
-    header = [name.strip().lower() for name in next(csv.reader([first_line], delimiter=delimiter))]
+    try:
+        cells = next(csv.reader([first_line], delimiter=delimiter))
+    except csv.Error:
+        raise ImportFileError(unreadable_line(), line=1) from None
+    header = [name.strip().lower() for name in cells]
     unknown = [name for name in header if name and name not in COLUMN_NAMES]
     if unknown:
         raise ImportFileError(
@@ -371,12 +376,21 @@ def check_file(content: bytes) -> None:
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(line number where the record starts, cells) for each data record, skipping blank ones."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader)
-    previous_end = reader.line_num
-    for cells in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield start, cells
+    previous_end = 0
+    try:
+        next(reader)
+        previous_end = reader.line_num
+        for cells in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                yield start, cells
+    except csv.Error:
+        # A cell over the csv module's field limit (128 KiB): no guest has one.
+        raise ImportFileError(unreadable_line(), line=previous_end + 1) from None
+
+
+def unreadable_line() -> str:
+    return _("This line cannot be read as CSV: a cell is far too long.")
 
 
 def _nationality(value: str) -> str:
@@ -410,11 +424,11 @@ def check_rows(
     try:
         text = decode(content)
         header, delimiter = read_header(text)
+        records = list(_records(text, delimiter))
     except ImportFileError as e:
         result.error(e.line, "", e.message)
         return result
 
-    records = list(_records(text, delimiter))
     result.total = len(records)
     if not records:
         result.error(None, "", _("The file has a header but no guests."))

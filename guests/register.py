@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -28,6 +29,11 @@ from luutru.models import User
 
 from .deadlines import LOCAL_TZ, to_local
 from .models import Declaration, DeclarationKind, RegisterClosing
+
+# The days a page or a filter may be asked about. Python's dates stop at years 1 and 9999, and
+# a day at either end overflows once moved to UTC or to the next day: a server error for a
+# typed query string.
+DAY_VALIDATORS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
 ONCE_A_DAY = "register_closed_once_a_day"
 HISTORY_DAYS = 30

@@ -21,7 +21,11 @@ from . import access, register
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=gettext_lazy("Day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=register.DAY_VALIDATORS,
+    )
 
 
 def _register_url(day: date) -> str:

@@ -67,15 +67,18 @@ def file_declarations(
     guests: list[Mapping[str, Any]],
     stay: Mapping[str, Any],
     submission_key: uuid.UUID,
+    checked_unfiled: bool = False,
 ) -> list[Declaration]:
     """File the guests of one room at once, all or none, each with its deadline and late mark
     fixed at this moment, and its version 1.
 
     A form already filed (same ``submission_key``: a double click, a browser retry, back and
     submit again) files nothing and returns the declarations it filed the first time.
+    ``checked_unfiled``: the caller has just looked (``filed_with``) and found it unfiled, so
+    the look-up is not repeated; one filed since is still caught by the unique constraint.
     """
     keys = [guest_submission_key(submission_key, i) for i in range(len(guests))]
-    already = _filed(establishment, keys)
+    already = [] if checked_unfiled else _filed(establishment, keys)
     if already:
         return already
 

@@ -63,6 +63,8 @@ def current_guests(request: HttpRequest) -> HttpResponse:
     establishment = establishment_for(request.user)
     staying = access.declarations_for(request.user).staying().order_by("room", "arrival", "id")
     room = request.GET.get("room", "").strip()
+    if "\x00" in room:
+        return HttpResponseBadRequest()  # no room has one, and PostgreSQL refuses it
     if room:
         staying = staying.filter(room__iexact=room)
     # A large hotel, or a big CSV upload, can have thousands staying: one page at a time.
@@ -197,6 +199,8 @@ def check_out(request: HttpRequest) -> HttpResponse:
     access.desk_establishment(request.user)
     scoped = access.declarations_for(request.user)
     room = request.POST.get("room", "").strip()
+    if "\x00" in room:
+        return HttpResponseBadRequest()  # no room has one, and PostgreSQL refuses it
     if room:
         targets = list(scoped.staying().filter(room=room))
     else:
@@ -311,6 +315,8 @@ def _file(request: HttpRequest, kind: DeclarationKind) -> HttpResponse:
                     for name in ("room", "arrival", "expected_departure")
                 },
                 submission_key=stay.cleaned_data["submission_key"],
+                # Looked up above, before the forms were validated.
+                checked_unfiled=action == "file",
             )
         except services.DocumentAlreadyStaying as e:
             for index in e.indices:

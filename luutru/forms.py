@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,3 +28,14 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def get_users(self, email: str):
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if user.email.lower() == email.lower())
+
+
+class AuthenticationForm(auth_forms.AuthenticationForm):
+    """Django sets the username's max_length after the field is built, so no validator checks
+    it: a name longer than any account's went on to django-axes, which failed to store it in
+    its varchar(255) column (a server error)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

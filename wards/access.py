@@ -52,3 +52,10 @@ def immigration_province_or_403(user: User) -> Province:
     if membership is None:
         raise PermissionDenied
     return membership.province
+
+
+def is_id(value: str) -> bool:
+    """Whether a posted id is one int() reads and a bigint column could hold: ASCII digits
+    only ("²" passes isdigit() and fails int()), and not thousands of them (int() refuses
+    more than 4300)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18

@@ -34,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Staff, Status
 from guests.models import Declaration, RegisterClosing, ReviewStatus
-from guests.register import day_bounds, default_day, local_day
+from guests.register import DAY_VALIDATORS, day_bounds, default_day, local_day
 from luutru.models import User
 
 from .access import officer_ward_or_403
@@ -160,7 +160,10 @@ SORT_MENU = [
 
 class BoardDayForm(forms.Form):
     day = forms.DateField(
-        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DAY_VALIDATORS,
     )
 
     def clean_day(self) -> date | None:

@@ -20,7 +20,7 @@ from establishments.access import owned_establishment
 from establishments.models import Establishment
 from luutru.models import WARD_ROLES, Role, User
 
-from .access import officer_ward_or_403
+from .access import is_id, officer_ward_or_403
 from .models import Flag, FlagKind
 from .notifications import in_app_for, mark_read
 
@@ -162,5 +162,5 @@ def mark_notifications_read(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     pk = request.POST.get("pk", "")
     # Another user's notification id is filtered out by the recipient: nothing happens.
-    mark_read(user=request.user, pk=int(pk) if pk.isdigit() else None)
+    mark_read(user=request.user, pk=int(pk) if is_id(pk) else None)
     return redirect("wards:notifications")

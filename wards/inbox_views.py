@@ -17,7 +17,7 @@ from guests.services import ReviewConflict, confirm_declaration, return_declarat
 from luutru.models import Role
 
 from . import inbox
-from .access import commanded_ward_or_403, officer_ward_or_403
+from .access import commanded_ward_or_403, is_id, officer_ward_or_403
 from .accesslog import log_access
 from .inbox_forms import BeatAssignForm, BeatForm, InboxFilterForm, ReturnForm
 from .models import AccessAction, Beat, Officer, Ward
@@ -66,7 +66,8 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 def _back(request: HttpRequest) -> str:
     """Where to go after a decision: back to the inbox page the officer came from."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() would take a bare word such as "0" for a URL name and fail.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -82,7 +83,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         confirm_declaration(
             declaration=declaration,
             officer=request.user,
-            version_number=int(version) if version.isdigit() else None,
+            version_number=int(version) if is_id(version) else None,
         )
     except ReviewConflict:
         messages.warning(
@@ -102,7 +103,7 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, _("Select the declarations to confirm."))
         return redirect(_back(request))
-    if not all(value.isdigit() for value in ids):
+    if not all(is_id(value) for value in ids):
         raise Http404
     declarations = inbox.declarations_of_ward_or_404(ward, map(int, ids))
     confirmed = decided = 0
@@ -255,7 +256,7 @@ def beat_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _foreign_ids(request: HttpRequest, ward: Ward) -> bool:
     def ids(name: str) -> set[int]:
-        return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
+        return {int(v) for v in request.POST.getlist(name) if is_id(v)}
 
     establishments = ids("establishments")
     officers = ids("officers")

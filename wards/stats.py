@@ -46,6 +46,7 @@ from establishments.models import Establishment
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind
 from guests.nationalities import NATIONALITY_LABELS
+from guests.register import DAY_VALIDATORS
 
 from .models import Ward
 
@@ -73,10 +74,12 @@ class StatsPeriodForm(forms.Form):
     date_from = forms.DateField(
         label=gettext_lazy("From"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DAY_VALIDATORS,
     )
     date_to = forms.DateField(
         label=gettext_lazy("To"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DAY_VALIDATORS,
     )
 
     def __init__(self, data=None, **kwargs) -> None:
