@@ -36,7 +36,9 @@ from django.urls import reverse  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench import encrypted  # noqa: E402
 from establishments.models import Establishment, Kind, Staff, Status  # noqa: E402
+from guests import documents  # noqa: E402
 from guests.models import Declaration  # noqa: E402
 from luutru.models import Role, User  # noqa: E402
 from wards.inbox import PAGE_SIZE, page_of, pending_in  # noqa: E402
@@ -101,6 +103,9 @@ def generate(total: int, desk: User, establishments: list[int]) -> float:
     """Top the bench's declarations up to ``total`` rows; seconds it took."""
     have = Declaration.objects.filter(establishment_id__in=establishments).count()
     started = time.perf_counter()
+    # Document numbers as the application stores them (bench/encrypted.py).
+    encrypted.prepare()
+    pool = encrypted.pool([f"B{j}" for j in range(encrypted.POOL)])
     for start in range(have + 1, total + 1, BATCH):
         end = min(start + BATCH - 1, total)
         with transaction.atomic(), connection.cursor() as cursor:
@@ -109,17 +114,21 @@ def generate(total: int, desk: User, establishments: list[int]) -> float:
             # i.e. 1 % pending in every ward; one row in seven was filed late. Filing times
             # spread over two years up to now, in the order of g.
             cursor.execute(
-                """
+                f"""
                 INSERT INTO guests_declaration (
                     establishment_id, kind, full_name, name_key, sex, birth_date, nationality,
-                    document_type, document_number, visa_number, entry_port, reason, room,
+                    document_type, document_number, document_hash, visa_number, entry_port,
+                    reason, room,
                     arrival, expected_departure, departed_at, deadline, late, filed_by_id,
                     filed_at, review_status, submission_key
                 )
                 SELECT
                     (%(establishments)s::bigint[])[1 + g %% 1000],
                     'foreigner', 'Khách ' || (g %% 50000), 'khach ' || (g %% 50000), 'M',
-                    DATE '1990-01-01', 'FR', 'passport', 'B' || g, '', '', '',
+                    DATE '1990-01-01', 'FR', 'passport',
+                    (%(pool)s::text[])[1 + g %% {encrypted.POOL}],
+                    {encrypted.hash_sql("'B' || g")},
+                    '', '', '',
                     (100 + g %% 50)::text,
                     t, t + INTERVAL '2 days',
                     CASE WHEN pending THEN NULL ELSE t + INTERVAL '2 days' END,
@@ -141,6 +150,8 @@ def generate(total: int, desk: User, establishments: list[int]) -> float:
                     "start": start,
                     "end": end,
                     "marker": MARKER,
+                    "pool": pool,
+                    "lookup_key": documents.lookup_key(),
                 },
             )
         print(f"  rows {start:,}–{end:,} in {time.perf_counter() - started:.0f} s", flush=True)

@@ -32,7 +32,9 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import encrypted  # noqa: E402
 from establishments.models import Establishment, Kind, Staff, Status  # noqa: E402
+from guests import documents  # noqa: E402
 from guests.models import Declaration  # noqa: E402
 from luutru.models import Role, User  # noqa: E402
 from wards import flagging  # noqa: E402
@@ -42,15 +44,16 @@ DUE = 1000
 SMALL = 10_000
 RUNS = 7
 
-INSERT = """
+INSERT = f"""
 INSERT INTO guests_declaration (
     kind, full_name, sex, birth_date, nationality, document_type, document_number,
-    visa_number, entry_port, reason, room, arrival, expected_departure, deadline, late,
-    filed_at, review_status, submission_key, establishment_id, filed_by_id, name_key,
+    document_hash, visa_number, entry_port, reason, room, arrival, expected_departure, deadline,
+    late, filed_at, review_status, submission_key, establishment_id, filed_by_id, name_key,
     overdue_check_at)
 SELECT
     'foreigner', 'Bench Guest ' || i, 'M', date '1990-01-01', 'FR', 'passport',
-    %(tag)s || i, '', '', '', (100 + i %% 400)::text,
+    (%(pool)s::text[])[1 + i %% {encrypted.POOL}], {encrypted.hash_sql("upper(%(tag)s || i)")},
+    '', '', '', (100 + i %% 400)::text,
     now() - interval '1 day', due, now() - interval '12 hours', false,
     now() - interval '1 day', 'confirmed', md5(%(tag)s || i)::uuid,
     (%(establishments)s::bigint[])[1 + i %% %(n)s], %(user)s, 'bench guest ' || i, due
@@ -107,6 +110,10 @@ class Bench:
         )
         self.users = [*users, self.officer]
         self.count = 0
+        # Document numbers as the application stores them (bench/encrypted.py).
+        encrypted.prepare()
+        self.pool = encrypted.pool([f"{self.tag}{j}".upper() for j in range(encrypted.POOL)])
+        self.due_hashes = [documents.document_hash(f"{self.tag}{i}") for i in range(1, DUE + 1)]
 
     def grow_to(self, total: int) -> float:
         started = time.perf_counter()
@@ -121,6 +128,8 @@ class Bench:
                     "first": self.count + 1,
                     "last": total,
                     "due": DUE,
+                    "pool": self.pool,
+                    "lookup_key": documents.lookup_key(),
                 },
             )
             cursor.execute("ANALYZE guests_declaration")
@@ -134,8 +143,8 @@ class Bench:
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE guests_declaration SET overdue_check_at = now() - interval '1 hour' "
-                "WHERE document_number = ANY(%s)",
-                [[f"{self.tag}{i}" for i in range(1, DUE + 1)]],
+                "WHERE document_hash = ANY(%s)",
+                [self.due_hashes],
             )
             cursor.execute("VACUUM ANALYZE wards_flag")
             cursor.execute("VACUUM ANALYZE wards_notification")

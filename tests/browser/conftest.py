@@ -61,7 +61,9 @@ def browser_type_launch_args() -> dict:
 
 
 @pytest.fixture(scope="session")
-def base_url(live_server) -> str:
+def base_url(django_db_setup, live_server) -> str:
+    # Asking for the test database first makes the live server stop (and close its
+    # connections) before the database is dropped at the end of the session.
     return live_server.url
 
 
