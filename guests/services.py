@@ -142,18 +142,16 @@ def _filed(establishment: Establishment, keys: list[uuid.UUID]) -> list[Declarat
 
 
 def _staying_indices(establishment: Establishment, declarations: list[Declaration]) -> list[int]:
+    hashes = [documents.document_hash(d.document_number) for d in declarations]
     staying = set(
         Declaration.objects.staying()
-        .filter(
-            establishment=establishment,
-            document_hash__in=[documents.document_hash(d.document_number) for d in declarations],
-        )
+        .filter(establishment=establishment, document_hash__in=hashes)
         .values_list("document_type", "nationality", "document_hash")
     )
     return [
         i
-        for i, d in enumerate(declarations)
-        if (d.document_type, d.nationality, documents.document_hash(d.document_number)) in staying
+        for i, (d, number_hash) in enumerate(zip(declarations, hashes, strict=True))
+        if (d.document_type, d.nationality, number_hash) in staying
     ]
 
 

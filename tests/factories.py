@@ -146,3 +146,36 @@ def make_declaration(
         submission_key=uuid.uuid4(),
     )
     return declaration
+
+
+def make_notice(*, ward: Ward, author: User):
+    """A notice from the ward's police to all its establishments."""
+    from django.utils import timezone
+
+    from wards import comm
+
+    return comm.publish_notice(
+        ward=ward,
+        author=author,
+        category="advisory",
+        title="Cảnh báo",
+        body="Nội dung",
+        establishments=None,
+        at=timezone.now(),
+    )
+
+
+def make_feedback_thread(*, establishment: Establishment, by: User):
+    """A question from an establishment to its ward."""
+    from django.utils import timezone
+
+    from wards import comm
+
+    return comm.open_feedback_thread(
+        establishment=establishment,
+        by=by,
+        category="question",
+        subject="Hỏi",
+        body="Nội dung",
+        at=timezone.now(),
+    )

@@ -36,7 +36,6 @@ from guests.models import RegisterClosing
 from luutru.models import Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
-from wards import comm
 from wards.models import Beat, Flag, FlagKind
 
 RECEPTIONIST = Role.RECEPTIONIST
@@ -237,23 +236,8 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
     ward = establishment.ward
     now = timezone.now()
     today = timezone.localdate()
-    notice = comm.publish_notice(
-        ward=ward,
-        author=officer,
-        category="advisory",
-        title="Cảnh báo",
-        body="Nội dung",
-        establishments=None,
-        at=now,
-    )
-    thread = comm.open_feedback_thread(
-        establishment=establishment,
-        by=desk,
-        category="question",
-        subject="Hỏi",
-        body="Nội dung",
-        at=now,
-    )
+    notice = f.make_notice(ward=ward, author=officer)
+    thread = f.make_feedback_thread(establishment=establishment, by=desk)
     spare = f.make_staff(establishment=establishment, username=f"spare-desk-{n}")
     return {
         "declaration": f.make_declaration(establishment=establishment, by=desk).pk,

@@ -18,7 +18,6 @@ from luutru.models import Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
 from tests.test_route_policy import FIXED_KWARGS, POLICY
-from wards import comm
 from wards.models import Beat, FeedbackThread, Flag, FlagKind, Notice
 
 # The guest every probe looks for where it must not be: in URLs, logs, raw markup.
@@ -73,23 +72,8 @@ def world(establishment, rita, alice, omar) -> World:
             day=timezone.localdate() - timedelta(days=1),
             raised_at=now,
         ),
-        notice=comm.publish_notice(
-            ward=ward,
-            author=omar,
-            category="advisory",
-            title="Cảnh báo",
-            body="Nội dung",
-            establishments=None,
-            at=now,
-        ),
-        thread=comm.open_feedback_thread(
-            establishment=establishment,
-            by=rita,
-            category="question",
-            subject="Hỏi",
-            body="Nội dung",
-            at=now,
-        ),
+        notice=f.make_notice(ward=ward, author=omar),
+        thread=f.make_feedback_thread(establishment=establishment, by=rita),
         beat=Beat.objects.create(ward=ward, name="Khu vực 1"),
         batch_pk=csv_import.create_import_batch(
             establishment=establishment,
