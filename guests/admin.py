@@ -1,33 +1,10 @@
-from django.contrib import admin
+"""Nothing of the guests app is in the Django admin, on purpose.
 
-from .models import Declaration, DeclarationVersion
+A site admin is no party to a declaration (Law 91/2025: only the filing establishment and the
+police of its ward see it): the admin would read every guest of the country, search their
+names by GET (into the web server's access log) and write no access-log row. Declarations and
+their versions are read through the portal, whose pages log each opening; uploaded CSV files
+only by the import worker.
+"""
 
-
-class DeclarationVersionInline(admin.TabularInline):
-    model = DeclarationVersion
-    extra = 0
-    can_delete = False
-    readonly_fields = ("number", "data", "created_by", "created_at")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
-    """Read-only: declarations change through the portal, which keeps their versions."""
-
-    list_display = ("full_name", "kind", "establishment", "room", "arrival", "late", "departed_at")
-    list_filter = ("kind", "late", "review_status")
-    search_fields = ("full_name", "establishment__name")
-    list_select_related = ("establishment",)
-    inlines = [DeclarationVersionInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from __future__ import annotations

@@ -3,7 +3,8 @@
 A file is filed whole or not at all. Every row is first checked with the same forms the front
 desk uses (so a rule is written once and the messages are the same); only if no row has an
 error are all rows filed, in one transaction. Re-running the job on the same batch files nothing
-twice: each row's submission key is derived from the file's SHA-256 and its line number.
+twice: each row's submission key is derived from the file's keyed hash and its line number.
+The file itself is kept encrypted, and only until its batch is filed or refused.
 
 The column set is documented on the upload page and in the README; ``COLUMNS`` is the one
 source of both and of the downloadable template.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import io
 import logging
 import uuid
@@ -69,7 +69,8 @@ DATETIME_FORMATS = [
     "%d/%m/%Y %H:%M:%S",
 ]
 
-# A namespace of our own for the per-file keys (uuid5 of the file's SHA-256).
+# A namespace of our own for the per-file keys (uuid5 of the file's keyed hash: a key derived
+# from a plain SHA-256 would be one more way to confirm a guessed file).
 IMPORT_NAMESPACE = uuid.UUID("5b1f3c5e-8d0a-4d8e-9a53-7c2f1e6b9d40")
 
 
@@ -307,8 +308,8 @@ class CheckResult:
         self.errors.append({"line": line, "field": column, "message": str(message)})
 
 
-def file_sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+def file_hash(content: bytes) -> str:
+    return documents.file_hash(content)
 
 
 def decode(content: bytes) -> str:
@@ -442,7 +443,7 @@ def check_rows(
         )
         return result
 
-    batch_key = uuid.uuid5(IMPORT_NAMESPACE, file_sha256(content))
+    batch_key = uuid.uuid5(IMPORT_NAMESPACE, file_hash(content))
     width = len(header)
     seen: dict[tuple[str, str, str], int] = {}
     forms_cache = FormCache()
@@ -557,9 +558,10 @@ def _check_documents(result: CheckResult, establishment: Establishment) -> None:
 def create_import_batch(
     *, establishment: Establishment, uploaded_by: User, filename: str, content: bytes
 ) -> ImportBatch:
-    """Store an uploaded file as a queued batch. The same file (by SHA-256) uploaded again while
-    the first is queued, being checked or filed raises ImportAlreadyUploaded."""
-    sha256 = file_sha256(content)
+    """Store an uploaded file, encrypted, as a queued batch. The same file (by its keyed hash)
+    uploaded again while the first is queued, being checked or filed raises
+    ImportAlreadyUploaded."""
+    sha256 = file_hash(content)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -575,6 +577,7 @@ def create_import_batch(
         earlier = (
             ImportBatch.objects.filter(establishment=establishment, sha256=sha256)
             .exclude(status=ImportStatus.FAILED)
+            .defer("content")
             .first()
         )
         if earlier is None:
@@ -640,7 +643,12 @@ def _refuse(*, batch: ImportBatch, result: CheckResult) -> ImportBatch:
     batch.total_rows = result.total
     batch.processed_rows = result.total
     batch.finished_at = timezone.now()
-    batch.save(update_fields=["status", "errors", "total_rows", "processed_rows", "finished_at"])
+    # The file goes in the very UPDATE that refuses it: nothing reads a refused file again
+    # (the errors are stored apart), and the receptionist uploads a corrected one.
+    batch.content = b""
+    batch.save(
+        update_fields=["status", "errors", "total_rows", "processed_rows", "finished_at", "content"]
+    )
     return batch
 
 
@@ -652,6 +660,7 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
     batch = (
         ImportBatch.objects.select_for_update()
         .select_related("establishment__ward")
+        .defer("content")
         .get(pk=batch.pk)
     )
     if batch.status == ImportStatus.FILED:
@@ -702,8 +711,19 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
     batch.processed_rows = len(rows)
     batch.errors = []
     batch.finished_at = now
+    # Its guests are now in their declarations: the file goes in the transaction that files
+    # them (its keyed hash stays, to refuse a second upload).
+    batch.content = b""
     batch.save(
-        update_fields=["status", "filed", "total_rows", "processed_rows", "errors", "finished_at"]
+        update_fields=[
+            "status",
+            "filed",
+            "total_rows",
+            "processed_rows",
+            "errors",
+            "finished_at",
+            "content",
+        ]
     )
     return batch
 

@@ -13,6 +13,9 @@ it must be kept apart from the database backups.
 
 Unlike the hash, PostgreSQL can compute the same HMAC with pgcrypto (the benchmarks fill their
 tables that way): ``encode(hmac(number, <lookup key>, 'sha256'), 'hex')``.
+
+Uploaded CSV files are sealed with the same cipher and key (``encrypt_bytes``, under their own
+associated data) and recognised by a keyed hash of their own (``file_hash``).
 """
 
 from __future__ import annotations
@@ -75,27 +78,62 @@ def document_hash(number: str) -> str:
     return hmac.new(lookup_key(), normalise(number).encode(), hashlib.sha256).hexdigest()
 
 
-def encrypt(number: str) -> str:
+def _seal(plain: bytes, aad: bytes) -> tuple[str, bytes]:
     encryption, _, key_id = keys()
     nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(encryption).encrypt(nonce, number.encode(), AAD)
-    return f"{VERSION}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+    return key_id, nonce + AESGCM(encryption).encrypt(nonce, plain, aad)
+
+
+def _open(stored_key_id: str, raw: bytes, aad: bytes, what: str) -> bytes:
+    encryption, _, key_id = keys()
+    if stored_key_id != key_id:
+        raise DocumentKeyError(f"encrypted with key {stored_key_id}, DOCUMENT_KEY is {key_id}")
+    try:
+        return AESGCM(encryption).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+    except (InvalidTag, ValueError) as error:
+        # ValueError: cut shorter than a nonce, which is as much an alteration as a bad tag.
+        raise DocumentKeyError(f"the stored {what} was altered") from error
+
+
+def encrypt(number: str) -> str:
+    key_id, sealed = _seal(number.encode(), AAD)
+    return f"{VERSION}:{key_id}:{base64.b64encode(sealed).decode()}"
 
 
 def decrypt(token: str) -> str:
-    encryption, _, key_id = keys()
     version, _, rest = token.partition(":")
     stored_key_id, _, payload = rest.partition(":")
     if version != VERSION or not payload:
         raise DocumentKeyError("not an encrypted document number")
-    if stored_key_id != key_id:
-        raise DocumentKeyError(f"encrypted with key {stored_key_id}, DOCUMENT_KEY is {key_id}")
-    raw = base64.b64decode(payload)
-    try:
-        plain = AESGCM(encryption).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], AAD)
-    except InvalidTag as error:
-        raise DocumentKeyError("the stored number was altered") from error
-    return plain.decode()
+    return _open(stored_key_id, base64.b64decode(payload), AAD, "number").decode()
+
+
+def encrypt_bytes(data: bytes, *, aad: bytes) -> bytes:
+    """Seal a whole file: ``v1:<key id>:`` then nonce and ciphertext, raw (a bytea column
+    gains nothing from base64). ``aad`` names what the bytes are, as AAD does for numbers."""
+    key_id, sealed = _seal(data, aad)
+    return f"{VERSION}:{key_id}:".encode() + sealed
+
+
+def decrypt_bytes(token: bytes, *, aad: bytes) -> bytes:
+    # The version and the key id hold no colon; the binary part after them may.
+    version, stored_key_id, raw = (token.split(b":", 2) + [b"", b""])[:3]
+    if version != VERSION.encode() or not raw:
+        raise DocumentKeyError("not encrypted data")
+    return _open(stored_key_id.decode("ascii", "replace"), raw, aad, "data")
+
+
+def file_hash(content: bytes) -> str:
+    """The keyed hash that recognises a file uploaded twice (64 hex characters).
+
+    Not a plain SHA-256: the rows of a small file are all in the declarations table but the
+    document numbers, so whoever holds a dump could hash guessed files until one matched (the
+    first six digits of a citizen number follow from province, sex and birth year: a million
+    guesses are left). The key
+    is derived from the lookup key under its own label, so a file's hash can never equal a
+    document number's."""
+    key = hmac.new(lookup_key(), b"luutru import file v1", hashlib.sha256).digest()
+    return hmac.new(key, content, hashlib.sha256).hexdigest()
 
 
 def mask(number: str) -> str:

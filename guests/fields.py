@@ -1,4 +1,5 @@
-"""Model fields that keep document numbers encrypted at rest (see guests.documents).
+"""Model fields that keep document numbers (and uploaded files) encrypted at rest (see
+guests.documents).
 
 Code reads and writes ``declaration.document_number`` in clear; only the column holds
 ciphertext. A ciphertext cannot be compared, so the encrypted field refuses every lookup but
@@ -23,6 +24,39 @@ class EncryptedDocumentField(models.TextField):
     def get_db_prep_save(self, value: Any, connection) -> Any:
         value = self.get_prep_value(value)
         return None if value is None else documents.encrypt(value)
+
+    def get_lookup(self, lookup_name: str):
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+    def get_transform(self, lookup_name: str):
+        return None
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """Bytes kept sealed at rest (``documents.encrypt_bytes`` under ``aad``); code reads and
+    writes them in clear. Empty stays empty, unsealed: it is how a row says it no longer
+    keeps the bytes, and an empty ciphertext would still be 40 bytes of nothing. Like the
+    document field, it refuses every lookup but ``isnull``."""
+
+    def __init__(self, *args: Any, aad: bytes, **kwargs: Any) -> None:
+        self.aad = aad
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["aad"] = self.aad
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: Any, expression, connection) -> bytes | None:
+        if value is None:
+            return None
+        value = bytes(value)
+        return documents.decrypt_bytes(value, aad=self.aad) if value else b""
+
+    def get_db_prep_save(self, value: Any, connection) -> Any:
+        if value:
+            value = documents.encrypt_bytes(bytes(value), aad=self.aad)
+        return super().get_db_prep_save(value, connection)
 
     def get_lookup(self, lookup_name: str):
         return super().get_lookup(lookup_name) if lookup_name == "isnull" else None

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
@@ -88,7 +89,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                         "filed again."
                     )
                     % {
-                        "date": e.earlier.uploaded_at.strftime("%d/%m/%Y %H:%M"),
+                        # Local time, as the batch page it leads to shows it (the value is
+                        # UTC, strftime would print it so).
+                        "date": date_format(timezone.localtime(e.earlier.uploaded_at), "d/m/Y H:i"),
                         "status": e.earlier.get_status_display(),
                     },
                 )

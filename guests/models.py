@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from establishments.models import Establishment
 
 from . import deadlines
-from .fields import DocumentHashField, EncryptedDocumentField, SnapshotField
+from .fields import (
+    DocumentHashField,
+    EncryptedBinaryField,
+    EncryptedDocumentField,
+    SnapshotField,
+)
 from .names import fold
 
 
@@ -394,6 +399,10 @@ class RegisterClosing(models.Model):
         return self.foreigners + self.citizens == 0
 
 
+# What the associated data binds an uploaded file's ciphertext to (see guests.documents).
+IMPORT_FILE_AAD = b"luutru.import_file"
+
+
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     CHECKING = "checking", _("Checking")
@@ -403,7 +412,9 @@ class ImportStatus(models.TextChoices):
 
 class ImportBatch(models.Model):
     """One uploaded CSV file. The file is kept in PostgreSQL, so whichever worker takes the job
-    can read it; the file is filed whole or not at all."""
+    can read it; the file is filed whole or not at all. It is kept encrypted, like document
+    numbers, and only until the batch is filed or refused: its guests are then in their
+    declarations, or nowhere."""
 
     establishment = models.ForeignKey(
         Establishment, on_delete=models.PROTECT, related_name="import_batches"
@@ -413,8 +424,11 @@ class ImportBatch(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
     filename = models.CharField(_("file name"), max_length=200)
+    # documents.file_hash of the file, a keyed HMAC-SHA256 (a plain SHA-256 would let a dump
+    # confirm guessed files); it outlives the content, for the check of a second upload.
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
+    # Emptied in the statement that sets the batch filed or failed.
+    content = EncryptedBinaryField(aad=IMPORT_FILE_AAD)
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )

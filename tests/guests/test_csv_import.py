@@ -173,9 +173,11 @@ def test_cells_that_look_like_formulas_are_kept_as_plain_text(establishment, rit
 
 
 def test_a_retried_job_files_nothing_twice(establishment, rita):
-    batch = run(upload(establishment, rita, make_csv(FOREIGNER, CITIZEN)))
-    # As if the worker died after committing, before the task was acknowledged.
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING)
+    content = make_csv(FOREIGNER, CITIZEN)
+    batch = run(upload(establishment, rita, content))
+    # As if the worker died after committing its guests, before the batch was marked filed
+    # (the file is emptied with that mark, so it would still be there).
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING, content=content)
     again = run(batch)
 
     assert again.status == ImportStatus.FILED

@@ -119,6 +119,19 @@ def test_the_same_file_twice_is_refused_pointing_at_the_earlier_batch(client, ri
     assert b"already uploaded" in page.content
 
 
+def test_the_already_uploaded_message_gives_the_earlier_upload_in_local_time(
+    client, rita, enqueued
+):
+    # NOW is 10:00 in Hà Nội, 03:00 UTC.
+    f.login(client, rita)
+    post_file(client, make_csv(FOREIGNER))
+    response = post_file(client, make_csv(FOREIGNER), name="again.csv")
+
+    page = client.get(response["Location"])
+    assert b"already uploaded on 15/06/2026 10:00" in page.content
+    assert b"03:00" not in page.content
+
+
 def test_a_file_without_the_columns_is_refused_at_once(client, rita):
     response = post_file(f.login(client, rita), b"kind,full_name,room\ncitizen,A,1\n")
 
