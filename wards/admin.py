@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from establishments.admin import reset_second_factor_action
 
 from .models import ImmigrationOfficer, Officer, Province, Ward, WardSettingsChange
+from .services import set_ward_remote
 
 
 @admin.register(Province)
@@ -18,8 +23,24 @@ class WardAdmin(admin.ModelAdmin):
     list_filter = ["remote", "division_type", "province"]
     list_select_related = ["province"]
     search_fields = ["name", "codename", "=code"]
-    readonly_fields = ["code", "codename"]
+    # The review and correction windows move the ward's flags but have no settings history
+    # yet: not changed from here until they do.
+    readonly_fields = ["code", "codename", "review_window_hours", "correction_window_hours"]
     autocomplete_fields = ["province"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Wards come from the official list (``manage.py import_wards``), codes and all.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Ward, form: ModelForm, change: bool) -> None:
+        """The remote flag moves every foreigner's deadline in the ward: it goes through the
+        commander's service, which locks the row and leaves a WardSettingsChange naming the
+        site admin. The other fields are saved by name, so that a flag the commander changed
+        while this form was open is not written back."""
+        fields = [name for name in form.changed_data if name != "remote"]
+        if fields:
+            obj.save(update_fields=fields)
+        set_ward_remote(ward=obj, remote=obj.remote, by=request.user)
 
 
 @admin.register(Officer)
@@ -29,6 +50,7 @@ class OfficerAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__full_name", "ward__name"]
     raw_id_fields = ["user"]
     autocomplete_fields = ["ward"]
+    actions = [reset_second_factor_action]
 
 
 @admin.register(ImmigrationOfficer)
@@ -38,6 +60,7 @@ class ImmigrationOfficerAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__full_name", "province__name"]
     raw_id_fields = ["user"]
     autocomplete_fields = ["province"]
+    actions = [reset_second_factor_action]
 
 
 @admin.register(WardSettingsChange)
