@@ -169,3 +169,50 @@ class BackupCode(models.Model):
 
     def __str__(self) -> str:
         return f"backup code {self.pk}"
+
+
+# --- throttling of log-ins and password resets --------------------------------------------------
+
+
+class Throttle(models.Model):
+    """How many times something happened for one key (an account, an address) since the start
+    of the current window: failed log-ins, password-reset requests. The key is stored as a
+    keyed digest: the table holds neither the names attackers try nor their addresses."""
+
+    scope = models.CharField(max_length=24)
+    key = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="throttle_one_counter"),
+        ]
+        indexes = [models.Index(fields=["last_at"], name="throttle_by_last_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.count}"
+
+
+class TrustedBrowser(models.Model):
+    """A browser that has logged in to an account before (OWASP's "device cookie"): the
+    account's growing delay after failed log-ins does not apply to it, so an attacker who
+    keeps failing against a predictable username cannot keep its owner out of their own desk
+    PC. The cookie holds a random id; only its digest is stored here."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    browser_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    # Failed passwords typed in this browser for this account since its last success: a stolen
+    # cookie buys a handful of guesses, then the trust is gone.
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "browser_hash"], name="trusted_browser_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"browser of {self.user_id}"

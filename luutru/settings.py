@@ -67,13 +67,14 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads (or spools) it.
+    "luutru.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "luutru.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,9 +89,9 @@ MIDDLEWARE = [
     # After OTPMiddleware: the one place that sends users who need 2FA to enrol or verify.
     "luutru.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, so a user signed out for idleness is told why.
+    "luutru.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "luutru.urls"
@@ -132,16 +133,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Lưu trú runs on PostgreSQL only.")
+# The role the web processes, the worker and beat connect as (luutru/dbroles.py). Set where
+# migrations run (as the owner of the tables): each migrate then grants it what it needs.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- users, login, 2FA -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "luutru.User"
-AUTHENTICATION_BACKENDS = [
-    # First, as django-axes asks: it refuses locked-out credentials before any other backend.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -160,16 +160,30 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 OTP_TOTP_ISSUER = "Lưu trú"
 OTP_BACKUP_CODE_COUNT = 10
 
-# Failed logins: per account and per IP, counted in PostgreSQL (the database handler), so a Redis
-# outage neither locks anyone out nor lets anyone in.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_VERBOSE = False
+# Failed logins (luutru.throttle), counted in PostgreSQL so that a Redis outage neither locks
+# anyone out nor lets anyone in. Per account: a few free failures, then a wait that doubles
+# with each failure, which a trusted browser or the second factor gets past. Per address: a
+# hard limit on failures in a window.
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 3)
+LOGIN_DELAY_BASE = timedelta(seconds=env_int("LOGIN_DELAY_BASE_SECONDS", 2))
+LOGIN_DELAY_MAX = timedelta(seconds=env_int("LOGIN_DELAY_MAX_SECONDS", 15 * 60))
+LOGIN_ACCOUNT_WINDOW = timedelta(hours=24)
+LOGIN_ADDRESS_LIMIT = env_int("LOGIN_ADDRESS_LIMIT", 30)
+LOGIN_ADDRESS_WINDOW = timedelta(minutes=15)
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+# The TLS proxies in front of the web processes: the client's address is taken from
+# X-Forwarded-For that many entries from the right, and only then (luutru.clientip).
+TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Request bodies are refused above these sizes before they are read (luutru.middleware); the
+# proxy in front should refuse a little above the largest (see the README).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+UPLOAD_BODY_MAX_BYTES = env_int("UPLOAD_BODY_MAX_BYTES", 11 * 1024 * 1024)
+UPLOAD_VIEWS = frozenset({"guests:import"})
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+CSRF_FAILURE_VIEW = "luutru.views.csrf_failure"
 
 # --- sessions and cookies ---
 
@@ -177,7 +191,10 @@ SESSION_ENGINE = "luutru.sessions"
 # Flash messages name guests ("Filed: <names>, room …"): they stay on the server, in the
 # session, instead of Django's default signed (readable) cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Shared desk PCs: the session ends with the browser, after an idle spell, and after a shift.
 SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 60))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
@@ -280,6 +297,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "flag-uncorrected": {"task": "wards.sweep_uncorrected", "schedule": 300.0},
     # An establishment filing far below its usual rate: once a day, after the register cutoff.
     "flag-silent": {"task": "wards.sweep_silent", "schedule": crontab(hour=8, minute=30)},
+    # Login and reset counters past their windows, and browsers not seen for half a year.
+    "purge-login-throttles": {"task": "luutru.purge_throttles", "schedule": crontab(minute=40)},
     # The notification outbox: e-mails whose after-commit enqueue was lost (Redis down).
     "send-pending-notifications": {
         "task": "wards.send_pending_notifications",

@@ -1,25 +1,32 @@
 from __future__ import annotations
 
+import time
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
-from .forms import TokenForm
+from . import throttle
+from .clientip import client_ip
+from .forms import AuthenticationForm, EnrolForm, PasswordResetForm, TokenForm
 from .middleware import has_confirmed_device
 from .models import BackupCodeDevice, Role
 
@@ -76,6 +83,60 @@ def _second_factor_passed(request: HttpRequest, device) -> None:
     request.session.cycle_key()
 
 
+def _too_many(response: HttpResponse, retry_after: int) -> HttpResponse:
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, throttled (luutru.throttle): a throttled attempt is a 429 with
+    Retry-After; the password and a second-factor code typed together log in at once; a
+    successful browser is remembered for the account."""
+
+    authentication_form = AuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.retry_after:
+            return _too_many(response, form.retry_after)
+        return response
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.otp_device is not None:
+            _second_factor_passed(self.request, form.otp_device)
+        throttle.trust_browser(self.request, response, form.get_user())
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset-by-e-mail, rate-limited per address (a visible refusal) and per account
+    (silently: the page must not tell whether an address has an account)."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        now = timezone.now()
+        window = settings.PASSWORD_RESET_WINDOW
+        address = client_ip(self.request) or "unknown"
+        counter = throttle.hit(throttle.RESET_ADDRESS, address, window=window, now=now)
+        if counter.count > settings.PASSWORD_RESET_ADDRESS_LIMIT:
+            wait = max(1, int((counter.window_start + window - now).total_seconds()))
+            form.add_error(
+                None,
+                _("Too many password reset requests from this network. Try again in %(wait)s.")
+                % {"wait": throttle.wait_words(wait)},
+            )
+            return _too_many(self.form_invalid(form), wait)
+        email = form.cleaned_data["email"].strip().casefold()
+        counter = throttle.hit(throttle.RESET_ACCOUNT, email, window=window, now=now)
+        if counter.count > settings.PASSWORD_RESET_ACCOUNT_LIMIT:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 def _qr_svg(data: str) -> str:
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     buffer = BytesIO()
@@ -83,41 +144,79 @@ def _qr_svg(data: str) -> str:
     return buffer.getvalue().decode()
 
 
+ENROL_KEY_SESSION = "luutru_otp_enrol_key"
+
+
+def _new_code_matches(key: str, token: str) -> bool:
+    """Check a code against a key not yet saved as a device: django-otp's verify_token saves
+    the device, and a GET or a wrong code must leave no device behind."""
+    device = TOTPDevice(key=key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return token.isdigit() and totp.verify(int(token), device.tolerance)
+
+
 def otp_enrol(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app. The key waits in the session until a code from it is typed:
+    nothing is created before that. Replacing an existing second factor also takes the password
+    and a code of the current one (or a backup code): a session left open on a desk PC must not
+    be enough to move the account's second factor to somebody else's phone."""
     user = request.user
-    if has_confirmed_device(user) and not user.is_verified():
+    replacing = has_confirmed_device(user)
+    if replacing and not user.is_verified():
         # Enrolling again must not become a way round the second factor.
         return redirect(f"{reverse('otp_verify')}?next={_safe_next(request)}")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
-    form = TokenForm(request.POST or None)
+    key = request.session.get(ENROL_KEY_SESSION)
+    if not key:
+        key = request.session[ENROL_KEY_SESSION] = random_hex(20)
+    form = EnrolForm(request.POST or None, replacing=replacing)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        if _enrolment_confirmed(request, form, key, replacing):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user).delete()
+                device = TOTPDevice.objects.create(
+                    user=user, key=key, name=_("Authenticator app"), confirmed=True
+                )
+                backup, _created = BackupCodeDevice.objects.get_or_create(
+                    user=user, defaults={"name": _("Backup codes")}
+                )
+                codes = backup.generate_codes()
+            del request.session[ENROL_KEY_SESSION]
             _second_factor_passed(request, device)
-            backup, _created = BackupCodeDevice.objects.get_or_create(
-                user=user, defaults={"name": _("Backup codes")}
-            )
-            codes = backup.generate_codes()
             return render(
                 request,
                 "luutru/backup_codes.html",
                 {"codes": codes, "next": _safe_next(request), "just_enrolled": True},
             )
-        form.add_error("token", _("This code is not right. Check the time on your phone."))
+    device = TOTPDevice(user=user, key=key, name=_("Authenticator app"))
     return render(
         request,
         "luutru/otp_enrol.html",
         {
             "form": form,
+            "replacing": replacing,
             "qr_svg": _qr_svg(device.config_url),
             "secret": _base32(device.bin_key),
             "next": _safe_next(request),
         },
     )
+
+
+def _enrolment_confirmed(request: HttpRequest, form: EnrolForm, key: str, replacing: bool) -> bool:
+    user = request.user
+    if replacing:
+        if not user.check_password(form.cleaned_data["password"]):
+            # A wrong password here is a guess like one at the log-in page.
+            throttle.LoginGuard(request, user.username).failed()
+            form.add_error("password", _("This password is not right."))
+            return False
+        if match_token(user, form.cleaned_data["current_token"]) is None:
+            form.add_error("current_token", _("This code is not right or has already been used."))
+            return False
+    if not _new_code_matches(key, form.cleaned_data["token"]):
+        form.add_error("token", _("This code is not right. Check the time on your phone."))
+        return False
+    return True
 
 
 def _base32(key: bytes) -> str:
@@ -170,3 +269,10 @@ def otp_backup_codes(request: HttpRequest) -> HttpResponse:
     )
     codes = backup.generate_codes()
     return render(request, "luutru/backup_codes.html", {"codes": codes, "next": reverse("account")})
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's own page has inline styles, which the CSP blocks: ours is in the site's
+    layout. The reason stays in the server log, not on the page."""
+    return render(request, "luutru/csrf_failure.html", status=403)

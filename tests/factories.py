@@ -91,6 +91,16 @@ def totp_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def totp_key_from_page(page) -> str:
+    """The hex key of the enrolment page's "enter this key by hand" (base32, in groups)."""
+    import base64
+    import re
+
+    shown = re.search(r'<code class="fs-6">([A-Z2-7 ]+)</code>', page.content.decode())[1]
+    raw = shown.replace(" ", "")
+    return base64.b32decode(raw + "=" * (-len(raw) % 8)).hex()
+
+
 def login(client: Client, user: User, *, verified: bool = True) -> Client:
     """Log in as after the password step, and, unless told otherwise, after the second factor."""
     client.force_login(user)

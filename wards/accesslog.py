@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from guests import documents
 from guests.models import Declaration
+from luutru.clientip import client_ip
 
 from .models import AccessAction, AccessLog, Ward
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from; behind the TLS proxy, the one it saw."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def log_access(

@@ -16,6 +16,8 @@ from urllib.parse import unquote_plus, urlsplit
 
 from django.utils import translation
 
+from luutru.throttle import BROWSER_COOKIE
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,7 +40,9 @@ PHONE = {"width": 390, "height": 844}
 # What a journey may fail on: axe's two worst impacts. Moderate and minor are reported only.
 BLOCKING_IMPACTS = {"serious", "critical"}
 # The cookies a visitor may carry: nothing else, and never personal data.
-ALLOWED_COOKIES = {"sessionid", "csrftoken", "django_language"}
+# luutru_browser: a random token that marks a browser which logged in before (the login
+# throttle lets it through an attacker's wave of failures); the server keeps only its hash.
+ALLOWED_COOKIES = {"sessionid", "csrftoken", "django_language", BROWSER_COOKIE}
 # Where Django's default message storage would put flash messages (ours keeps them in the
 # session, see settings.MESSAGE_STORAGE); test_privacy.py checks that none ever arrives.
 FLASH_COOKIE = "messages"
@@ -82,8 +86,11 @@ def code_for(user, *, key: bytes | None = None) -> str:
     step of tolerance)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
-    assert device is not None, f"{user} has no authenticator"
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        # Being enrolled: the key is on the page, no device exists until a code confirms it.
+        assert key is not None, f"{user} has no authenticator"
+        device = TOTPDevice(key=key.hex())
     key = key or device.bin_key
     step = int((time.time() - device.t0) // device.step) + device.drift
     step = max(step, device.last_t + 1)
