@@ -51,3 +51,25 @@ def test_app_services_wait_for_migrations():
 def test_static_files_are_vendored_not_fetched_from_a_cdn():
     for template in (ROOT / "templates").rglob("*.html"):
         assert not re.search(r'(src|href)="(https?:)?//', template.read_text()), template
+
+
+def user_of(url: str) -> str:
+    return url.removeprefix("postgresql://").split(":", 1)[0]
+
+
+def test_only_migrations_connect_as_the_owner_and_the_app_as_its_own_role():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert user_of(env["DATABASE_URL"]) == "luutru_app", name
+        assert env["PROXY_COUNT"] == "1"
+    migrate = services["migrate"]["environment"]
+    assert user_of(migrate["DATABASE_URL"]) == "luutru_owner"
+    assert migrate["DATABASE_APP_ROLE"] == "luutru_app"
+    # The image's superuser is no one's connection: it only runs the init script.
+    postgres = services["postgres"]
+    assert postgres["environment"]["POSTGRES_USER"] not in {"luutru_app", "luutru_owner"}
+    (mount,) = [v for v in postgres["volumes"] if "docker-entrypoint-initdb.d" in v]
+    script = (ROOT / mount.split(":")[0]).read_text()
+    assert "CREATE ROLE luutru_app LOGIN NOSUPERUSER" in script
+    assert "ALTER DATABASE luutru OWNER TO luutru_owner" in script
