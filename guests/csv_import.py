@@ -308,10 +308,6 @@ class CheckResult:
         self.errors.append({"line": line, "field": column, "message": str(message)})
 
 
-def file_hash(content: bytes) -> str:
-    return documents.file_hash(content)
-
-
 def decode(content: bytes) -> str:
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(
@@ -443,7 +439,7 @@ def check_rows(
         )
         return result
 
-    batch_key = uuid.uuid5(IMPORT_NAMESPACE, file_hash(content))
+    batch_key = uuid.uuid5(IMPORT_NAMESPACE, documents.file_hash(content))
     width = len(header)
     seen: dict[tuple[str, str, str], int] = {}
     forms_cache = FormCache()
@@ -561,7 +557,7 @@ def create_import_batch(
     """Store an uploaded file, encrypted, as a queued batch. The same file (by its keyed hash)
     uploaded again while the first is queued, being checked or filed raises
     ImportAlreadyUploaded."""
-    sha256 = file_hash(content)
+    sha256 = documents.file_hash(content)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
