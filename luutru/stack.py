@@ -156,60 +156,100 @@ def new_document_key() -> str:
 # --- the commands ----------------------------------------------------------------------------
 
 
+class Stop(Exception):
+    """SIGTERM or SIGHUP reached the runner: stop as on Ctrl-C."""
+
+
+def stop_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into Stop, so that the children and the embedded servers are
+    stopped as on Ctrl-C. Only the first signal counts: a second one must not interrupt the
+    clean-up it started."""
+
+    def handle(signum, frame) -> None:
+        ignore_signals()
+        raise Stop(signal.Signals(signum).name)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handle)
+
+
+def ignore_signals() -> None:
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
+def production_like(env: dict[str, str]) -> None:
+    """With DEBUG=0 the portal behaves as in production, on plain http on this machine:
+    static files collected and served by WhiteNoise, no redirect to https, cookies without
+    the Secure flag, the site's own error pages."""
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    env.setdefault("SECURE_SSL_REDIRECT", "0")
+    env.setdefault("SECURE_COOKIES", "0")
+    env.setdefault("STATIC_ROOT", str(DATA / "static"))
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+
+
 def run(port: int) -> int:
+    stop_on_signals()
+    try:
+        return run_stack(port)
+    except (Stop, KeyboardInterrupt) as stop:
+        say(f"{stop or 'Ctrl-C'}: stopped")
+        return 0
+
+
+def run_stack(port: int) -> int:
     with services() as env:
         env.setdefault("DEBUG", "1")
         env.setdefault("SECRET_KEY", dev_secret("secret_key", lambda: secrets.token_urlsafe(50)))
         env.setdefault("DOCUMENT_KEY", dev_secret("document_key", new_document_key))
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "compile_translations")
-        manage(env, "load_demo")
+        if env["DEBUG"].strip().lower() in {"1", "true", "yes", "on"}:
+            manage(env, "load_demo")
+        else:
+            production_like(env)
+            # `run` is the demo on 127.0.0.1: its published demo password is the point.
+            manage(env, "load_demo", "--force")
         bin_ = VENV / "bin"
-        children = [
-            subprocess.Popen(
-                [str(VENV_PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=ROOT,
-                env=env,
-            ),
-            subprocess.Popen(
-                [str(bin_ / "celery"), "-A", "luutru", "worker", "-l", "info", "-c", "2"],
-                cwd=ROOT,
-                env=env,
-            ),
-            subprocess.Popen(
-                [
-                    str(bin_ / "celery"),
-                    "-A",
-                    "luutru",
-                    "beat",
-                    "-l",
-                    "info",
-                    "-s",
-                    str(DATA / "celerybeat-schedule"),
-                ],
-                cwd=ROOT,
-                env=env,
-            ),
+        commands = [
+            [str(VENV_PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            [str(bin_ / "celery"), "-A", "luutru", "worker", "-l", "info", "-c", "2"],
+            [str(bin_ / "celery"), "-A", "luutru", "beat", "-l", "info"]
+            + ["-s", str(DATA / "celerybeat-schedule")],
         ]
-        time.sleep(2)
-        manage(env, "demo_logins", f"--url=http://127.0.0.1:{port}/")
-        say("running; press Ctrl-C to stop everything")
+        children: list[subprocess.Popen] = []
         try:
+            for command in commands:
+                children.append(subprocess.Popen(command, cwd=ROOT, env=env))
+            time.sleep(2)
+            manage(env, "demo_logins", f"--url=http://127.0.0.1:{port}/")
+            say("running; press Ctrl-C to stop everything")
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
             say("a process stopped by itself; stopping the others")
         except KeyboardInterrupt:
             say("Ctrl-C: stopping")
+        except Stop as stop:
+            say(f"{stop}: stopping")
         finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for child in children:
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            stop_children(children)
     return 0
+
+
+def stop_children(children: list[subprocess.Popen]) -> None:
+    ignore_signals()
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def ensure_chromium() -> None:
