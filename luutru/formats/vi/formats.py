@@ -1,4 +1,5 @@
-# The same in both languages: see luutru/formats/__init__.py.
+# Dates and times only, the same in both languages (see luutru/formats/__init__.py); numbers
+# keep Django's own format of each language.
 DATE_FORMAT = "d/m/Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "d/m/Y H:i"
@@ -19,6 +20,3 @@ DATETIME_INPUT_FORMATS = [
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
 ]
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "."
-NUMBER_GROUPING = 3
