@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from establishments.models import Establishment
@@ -79,12 +80,13 @@ def document_warnings(
     departure_day = deadlines.to_local(expected_departure).date()
     if document_expiry is not None and document_expiry < arrival_day:
         warnings.append(
-            _("The passport expired on %(date)s.") % {"date": document_expiry.isoformat()}
+            _("The passport expired on %(date)s.")
+            % {"date": date_format(document_expiry, "SHORT_DATE_FORMAT")}
         )
     if visa_expiry is not None and visa_expiry < departure_day:
         warnings.append(
             _("The visa ends on %(date)s, before the expected departure.")
-            % {"date": visa_expiry.isoformat()}
+            % {"date": date_format(visa_expiry, "SHORT_DATE_FORMAT")}
         )
     return warnings
 

@@ -223,6 +223,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date and time format per language, day first and 24-hour in both (luutru/formats/).
+FORMAT_MODULE_PATH = ["luutru.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 

@@ -9,6 +9,10 @@ from . import views
 # The admin demands a verified second factor; its own login page is replaced by ours.
 admin.site.__class__ = OTPAdminSite
 
+# 403, 404 and 400 are Django's own handlers with our templates (403.html, 404.html in the
+# site's layout and menu); the 500 page is rendered without the request.
+handler500 = "luutru.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

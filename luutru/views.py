@@ -11,8 +11,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -276,3 +277,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's own page has inline styles, which the CSP blocks: ours is in the site's
     layout. The reason stays in the server log, not on the page."""
     return render(request, "luutru/csrf_failure.html", status=403)
+
+
+_LAST_RESORT_500 = (
+    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lưu trú</title>'
+    "<h1>Đã xảy ra lỗi trên máy chủ</h1><p>Vui lòng thử lại sau ít phút.</p>"
+    '<h1 lang="en">Server error</h1><p lang="en">Please try again in a few minutes.</p></html>'
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, rendered without the request: no context processor, so no user, session
+    or database query, which may be what has just failed. If even the template cannot be
+    rendered (static files missing, a broken template), a plain page in both languages."""
+    try:
+        body = loader.get_template("500.html").render()
+    except Exception:  # noqa: BLE001 - the error page must not fail in turn
+        body = _LAST_RESORT_500
+    return HttpResponseServerError(body)

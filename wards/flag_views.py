@@ -22,7 +22,7 @@ from luutru.models import WARD_ROLES, Role, User
 
 from .access import is_id, officer_ward_or_403
 from .models import Flag, FlagKind
-from .notifications import in_app_for, mark_read
+from .notifications import flag_message, in_app_for, mark_read
 
 RESOLVED_SHOWN = 50
 OPEN_SHOWN = 300
@@ -151,7 +151,13 @@ def resolve_flag(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         raise PermissionDenied
-    items = in_app_for(request.user).select_related("flag")[:100]
+    items = list(
+        in_app_for(request.user).select_related("flag__establishment", "flag__declaration")[:100]
+    )
+    for item in items:
+        if item.flag is not None:
+            # In the reader's language, not the one stored when the sweep wrote the row.
+            item.subject, item.body = flag_message(item.flag)
     unread = in_app_for(request.user).filter(read_at__isnull=True).count()
     return render(request, "wards/notifications.html", {"items": items, "unread": unread})
 

@@ -18,11 +18,12 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from luutru.models import Role, User
 
-from .models import FlagKind, Notification, NotificationChannel
+from .models import Flag, FlagKind, Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,30 @@ def message_templates(kind: str) -> tuple[str, str]:
         else:
             body = _("%(kind)s: declaration no. %(number)s (room %(room)s) at %(establishment)s.")
         return subject, body % {**_TOKENS, "kind": label}
+
+
+def flag_message(flag: Flag) -> tuple[str, str]:
+    """The same subject and body, in the active language: the in-app page renders them when it
+    is read, in the reader's language. E-mails keep the stored text, in the portal's language
+    (Vietnamese): users have no language preference for a sweep to write in."""
+    label = str(FlagKind(flag.kind).label)
+    values = {
+        "kind": label,
+        "establishment": flag.establishment.name,
+        "day": date_format(flag.day, "SHORT_DATE_FORMAT") if flag.day else "",
+        "number": flag.declaration_id or "",
+        "room": flag.declaration.room if flag.declaration_id else "",
+    }
+    subject = _("%(kind)s: %(establishment)s") % values
+    if flag.kind == FlagKind.MISSING:
+        body = _("%(establishment)s did not close its register for %(day)s by the cutoff.")
+    elif flag.kind == FlagKind.SILENT:
+        body = _(
+            "%(establishment)s filed far fewer declarations in the week to %(day)s than usual."
+        )
+    else:
+        body = _("%(kind)s: declaration no. %(number)s (room %(room)s) at %(establishment)s.")
+    return subject, body % values
 
 
 def enqueue_sending() -> None:

@@ -314,8 +314,8 @@ def test_an_expired_passport_and_a_short_visa_are_warnings_not_errors(desk):
     )
     assert response.status_code == 302
     page = desk.get(response.url).content.decode()
-    assert "The passport expired on 2026-01-01." in page
-    assert "The visa ends on 2026-06-16, before the expected departure." in page
+    assert "The passport expired on 01/01/2026." in page
+    assert "The visa ends on 16/06/2026, before the expected departure." in page
 
 
 # --- MRZ ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
@@ -128,3 +129,18 @@ def test_the_message_names_the_establishment_and_room_but_not_the_guest(flagged,
     assert f"số {flagged.declaration_id} (phòng 101)" in message.body
     assert flagged.declaration.full_name not in message.body
     assert flagged.declaration.document_number not in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("vi", "phòng 101"), ("en", "(room 101) at Khách sạn Hoàn Kiếm")]
+)
+def test_the_in_app_page_shows_the_message_in_the_readers_language(
+    client, flagged, alice, language, text
+):
+    client.cookies["django_language"] = language
+    f.login(client, alice)
+
+    page = client.get(reverse("wards:notifications")).content.decode()
+
+    assert text in page
+    assert f"{flagged.declaration_id}" in page
