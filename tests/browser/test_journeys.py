@@ -91,6 +91,9 @@ def test_an_establishment_applies_is_approved_and_its_owner_opens_a_desk_account
     assert "12 Hàng Bè" in page.locator("main").inner_text()
     mail.outbox = []
     police.click(page.get_by_role("button", name=tr(language, "Approve and issue the accounts")))
+    # The confirmation step (issue 16, item 13): nothing is opened until it is confirmed.
+    assert not Establishment.objects.filter(application=application).exists()
+    police.click(page.get_by_role("button", name=tr(language, "Approve and issue the accounts")))
     establishment = Establishment.objects.get(application=application)
     owner = User.objects.get(username=f"{establishment.code}-owner")
     desk = User.objects.get(username=f"{establishment.code}-desk")
