@@ -59,6 +59,9 @@ def test_the_desk_and_the_register_fit_a_phone(actors):
     assert scroll_width(page) <= PHONE["width"]
     assert page.get_by_text(LONG_NAME).first.is_visible()
 
+    desk.goto("/guests/register/history/")
+    assert scroll_width(page) <= PHONE["width"]
+
 
 def test_the_inbox_checkboxes_are_thumb_sized_and_a_confirm_keeps_the_place(actors):
     ward = f.make_ward()
