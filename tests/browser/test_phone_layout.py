@@ -18,7 +18,13 @@ LONG_NAME = "Nguyễn Thị Phương Thảo Hoàng Bảo Ngọc"
 
 
 def scroll_width(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth")
+    """The widest of the page and of any box that scrolls sideways on its own (a
+    .table-responsive would hide a wide table from the page's own scrollWidth)."""
+    return page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth,"
+        " ...[...document.querySelectorAll('main *')].filter(e => e.scrollWidth > e.clientWidth"
+        " && getComputedStyle(e).overflowX !== 'visible').map(e => e.scrollWidth))"
+    )
 
 
 def in_viewport(page, locator) -> bool:
