@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,6 +33,31 @@ SUBMITTED_SESSION_KEY = "establishments:submitted"
 # A set-password link to show the owner once, for an account without an e-mail address.
 ISSUED_LINK_SESSION_KEY = "establishments:issued_link"
 RECENTLY_DECIDED = timedelta(days=30)
+
+
+# --- confirmation of one-tap actions that cannot be undone ---------------------------------------
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    """Whether this post comes from the confirmation page: the buttons on the lists post
+    without it and are shown that page first, so a mis-tap changes nothing."""
+    return request.POST.get("confirmed") == "yes"
+
+
+def _confirm_page(
+    request: HttpRequest, *, title: str, question: str, button: str, cancel: str
+) -> HttpResponse:
+    return render(
+        request,
+        "establishments/confirm.html",
+        {
+            "title": title,
+            "question": question,
+            "button": button,
+            "action": request.path,
+            "cancel": cancel,
+        },
+    )
 
 
 # --- registration (public) -----------------------------------------------------------------------
@@ -105,6 +131,18 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     obj = access.get_application_for_user(request.user, pk)
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            title=_("Approve the application"),
+            question=_(
+                "Approve %(name)s? It is registered with a code and the owner's and front "
+                "desk's accounts are opened at once."
+            )
+            % {"name": obj.name},
+            button=_("Approve and issue the accounts"),
+            cancel=reverse("establishments:application", args=[obj.pk]),
+        )
     try:
         approval = services.approve_application(
             application=obj, officer=request.user, base_url=request.build_absolute_uri("/")
@@ -243,6 +281,15 @@ def _receptionist(request: HttpRequest, pk: int) -> Staff:
 @require_POST
 def staff_disable(request: HttpRequest, pk: int) -> HttpResponse:
     member = _receptionist(request, pk)
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            title=_("Disable the account"),
+            question=_("Disable %(username)s? They are logged out at once and cannot log in.")
+            % {"username": member.user.username},
+            button=_("Disable"),
+            cancel=reverse("establishments:staff"),
+        )
     services.disable_account(user=member.user)
     messages.success(
         request,
@@ -278,6 +325,18 @@ def staff_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     member = _receptionist(request, pk)
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            title=_("Reset two-factor"),
+            question=_(
+                "Reset the two-factor authentication of %(username)s? Their authenticator "
+                "stops working and they set it up again at their next login."
+            )
+            % {"username": member.user.username},
+            button=_("Reset two-factor"),
+            cancel=reverse("establishments:staff"),
+        )
     services.reset_second_factor(user=member.user)
     messages.success(
         request,

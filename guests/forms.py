@@ -601,3 +601,41 @@ GUEST_FORMS: dict[str, type[GuestForm]] = {
     DeclarationKind.FOREIGNER: ForeignerForm,
     DeclarationKind.CITIZEN: CitizenForm,
 }
+
+
+class CheckOutForm(forms.Form):
+    """When the guests left, in Viet Nam's local time: not in the future, not before any of
+    them arrived."""
+
+    departed_at = forms.DateTimeField(
+        label=_("Departure time"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, latest_arrival: datetime | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.latest_arrival = latest_arrival
+        now = deadlines.to_local(timezone.now())
+        self.fields["departed_at"].widget.attrs["max"] = now.strftime("%Y-%m-%dT%H:%M")
+        if latest_arrival is not None:
+            self.fields["departed_at"].widget.attrs["min"] = deadlines.to_local(
+                latest_arrival
+            ).strftime("%Y-%m-%dT%H:%M")
+        if not self.is_bound:
+            self.initial["departed_at"] = now.replace(second=0, microsecond=0, tzinfo=None)
+
+    def clean_departed_at(self) -> datetime:
+        at = self.cleaned_data["departed_at"]
+        # The box carries no offset: it is read as local time (TIME_ZONE), whatever the server.
+        at = at.replace(tzinfo=None).replace(tzinfo=deadlines.LOCAL_TZ)
+        if at > timezone.now():
+            raise ValidationError(_("The departure time cannot be in the future."))
+        if self.latest_arrival is not None and at < self.latest_arrival.replace(
+            second=0, microsecond=0
+        ):
+            raise ValidationError(
+                _("The departure time cannot be before the arrival (%(arrival)s).")
+                % {"arrival": deadlines.to_local(self.latest_arrival).strftime("%d/%m/%Y %H:%M")}
+            )
+        return at

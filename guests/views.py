@@ -17,9 +17,11 @@ from establishments.access import establishment_for
 from establishments.models import Establishment
 
 from . import access, services
+from .deadlines import to_local
 from .forms import (
     GUEST_FORMS,
     MAX_GUESTS,
+    CheckOutForm,
     CitizenFormSet,
     CorrectionStayForm,
     ForeignerFormSet,
@@ -196,6 +198,8 @@ def _render_correct(
 
 @require_POST
 def check_out(request: HttpRequest) -> HttpResponse:
+    """Two steps: the desk's buttons post the guests here, which shows them with the departure
+    time to confirm (now by default); only that page's post, with the time, checks them out."""
     access.desk_establishment(request.user)
     scoped = access.declarations_for(request.user)
     room = request.POST.get("room", "").strip()
@@ -215,8 +219,40 @@ def check_out(request: HttpRequest) -> HttpResponse:
     if not targets:
         messages.warning(request, _("Select the guests who are leaving."))
         return redirect("establishments:desk")
-    count = services.check_out(declarations=targets, at=timezone.now(), by=request.user)
-    if count:
+    leaving = [d for d in targets if d.departed_at is None]
+    if not leaving:
+        messages.info(request, _("These guests had already checked out."))
+        return redirect("establishments:desk")
+    form = CheckOutForm(
+        request.POST if "departed_at" in request.POST else None,
+        latest_arrival=max(d.arrival for d in leaving),
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "guests/check_out.html",
+            {"leaving": leaving, "room": room, "form": form},
+            status=400 if form.is_bound else 200,
+        )
+    at = form.cleaned_data["departed_at"]
+    count = services.check_out(declarations=leaving, at=at, by=request.user)
+    if count == len(leaving):
+        when = to_local(at).strftime("%d/%m/%Y %H:%M")
+        if count == 1:
+            messages.success(
+                request,
+                _("Checked out: %(name)s, room %(room)s, %(time)s")
+                % {"name": leaving[0].full_name, "room": leaving[0].room, "time": when},
+            )
+        else:
+            guests = "; ".join(
+                _("%(name)s, room %(room)s") % {"name": d.full_name, "room": d.room}
+                for d in leaving
+            )
+            messages.success(
+                request, _("Checked out at %(time)s: %(guests)s") % {"time": when, "guests": guests}
+            )
+    elif count:
         messages.success(
             request,
             ngettext("%(count)d guest checked out.", "%(count)d guests checked out.", count)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +46,12 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         next_query = params.urlencode()
     first_query = request.GET.copy()
     first_query.pop("after", None)
+    rows = list(page.rows)
+    # After a confirmation the page comes back at the card that followed (or, for the last
+    # one, the card before), not at the top of a long list.
+    for i, row in enumerate(rows):
+        following = rows[i + 1] if i + 1 < len(rows) else rows[i - 1] if i else None
+        row.anchor_after = following.pk if following else None
     return render(
         request,
         "wards/inbox.html",
@@ -55,23 +63,37 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             # Options written out by the template: the widget's per-option sub-templates
             # cost more than the whole rest of the page in a ward of a hundred lodgings.
             "establishments": form.fields["establishment"].queryset,
-            "rows": page.rows,
+            "rows": rows,
             "next_query": next_query,
             "first_query": first_query.urlencode() if after is not None else None,
             "here": request.get_full_path(),
+            "here_quoted": quote(request.get_full_path(), safe=""),
         },
     )
 
 
-def _back(request: HttpRequest) -> str:
-    """Where to go after a decision: back to the inbox page the officer came from."""
-    target = request.POST.get("next", "")
+def _inbox_path(request: HttpRequest, target: str) -> str | None:
+    """``target`` if it is this site's inbox (with its filter and page), else None."""
     # A path only: redirect() would take a bare word such as "0" for a URL name and fail.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and urlsplit(target).path == reverse("wards:inbox")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
-    return reverse("wards:inbox")
+    return None
+
+
+def _back(request: HttpRequest, *, anchor: str = "") -> str:
+    """Where to go after a decision: back to the inbox page the officer came from, with its
+    filter, at the card named by ``anchor`` (a declaration id) if any."""
+    target = _inbox_path(request, request.POST.get("next", "")) or reverse("wards:inbox")
+    target = target.split("#", 1)[0]
+    if is_id(anchor):
+        target += f"#declaration-{int(anchor)}"
+    return target
 
 
 @require_POST
@@ -93,7 +115,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("%(name)s confirmed.") % {"name": declaration.full_name})
-    return redirect(_back(request))
+    return redirect(_back(request, anchor=request.POST.get("anchor", "")))
 
 
 @require_POST
@@ -123,7 +145,12 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
 
 
 def _declaration_page(
-    request: HttpRequest, ward: Ward, declaration: Declaration, return_form: ReturnForm
+    request: HttpRequest,
+    ward: Ward,
+    declaration: Declaration,
+    return_form: ReturnForm,
+    *,
+    back: str | None = None,
 ) -> HttpResponse:
     log_access(request, ward=ward, action=AccessAction.VIEW, declaration=declaration)
     versions = list(declaration.versions.select_related("created_by"))
@@ -151,6 +178,7 @@ def _declaration_page(
             "pending": declaration.review_status == ReviewStatus.PENDING,
             "return_form": return_form,
             "warnings": declaration.warnings(),
+            "back": back or reverse("wards:inbox"),
         },
         status=400 if return_form.is_bound else 200,
     )
@@ -159,7 +187,13 @@ def _declaration_page(
 def declaration_view(request: HttpRequest, pk: int) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
     declaration = inbox.get_declaration_of_ward_or_404(ward, pk)
-    return _declaration_page(request, ward, declaration, ReturnForm())
+    return _declaration_page(
+        request,
+        ward,
+        declaration,
+        ReturnForm(),
+        back=_inbox_path(request, request.GET.get("next", "")),
+    )
 
 
 @require_POST
@@ -168,7 +202,8 @@ def return_view(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = inbox.get_declaration_of_ward_or_404(ward, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        return _declaration_page(request, ward, declaration, form)
+        back = _inbox_path(request, request.POST.get("next", ""))
+        return _declaration_page(request, ward, declaration, form, back=back)
     try:
         return_declaration(
             declaration=declaration,
@@ -188,7 +223,7 @@ def return_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(name)s was returned to the establishment for correction.")
         % {"name": declaration.full_name},
     )
-    return redirect("wards:inbox")
+    return redirect(_back(request))
 
 
 # --- beats (commander) --------------------------------------------------------------------------

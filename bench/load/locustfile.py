@@ -226,7 +226,13 @@ class Desk(Portal):
             return
         chosen = random.sample(ids, min(CHECK_OUT_AT_MOST, len(ids)))
         body = urlencode(
-            {"csrfmiddlewaretoken": first(CSRF, desk.text), "declaration": chosen}, True
+            {
+                "csrfmiddlewaretoken": first(CSRF, desk.text),
+                "declaration": chosen,
+                # The confirmation step's departure time, in Viet Nam's local time (UTC+7).
+                "departed_at": (datetime.now(UTC) + timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M"),
+            },
+            True,
         )
         with self.client.post(
             "/guests/check-out/",

@@ -91,6 +91,9 @@ def test_an_establishment_applies_is_approved_and_its_owner_opens_a_desk_account
     assert "12 Hàng Bè" in page.locator("main").inner_text()
     mail.outbox = []
     police.click(page.get_by_role("button", name=tr(language, "Approve and issue the accounts")))
+    # The confirmation step (issue 16, item 13): nothing is opened until it is confirmed.
+    assert not Establishment.objects.filter(application=application).exists()
+    police.click(page.get_by_role("button", name=tr(language, "Approve and issue the accounts")))
     establishment = Establishment.objects.get(application=application)
     owner = User.objects.get(username=f"{establishment.code}-owner")
     desk = User.objects.get(username=f"{establishment.code}-desk")
@@ -289,8 +292,19 @@ def test_the_front_desk_files_guests_from_the_keyboard_and_closes_the_day(actors
     assert rows.count() == 5
     leaving = rows.filter(has_text="DUBOIS CLAIRE")
     desk.click(leaving.get_by_role("button", name=tr(language, "Check out"), exact=True))
+    # The confirmation step, with the departure time (now by default).
+    assert "DUBOIS CLAIRE" in page.get_by_test_id("leaving").inner_text()
+    departed = page.get_by_label(tr(language, "Departure time")).input_value()
+    desk.click(page.get_by_role("button", name=tr(language, "Confirm the check-out")))
+    at = f"{departed[8:10]}/{departed[5:7]}/{departed[:4]} {departed[11:16]}"
     desk.assert_message(
-        ntr(language, "%(count)d guest checked out.", "%(count)d guests checked out.", 1, count=1)
+        tr(
+            language,
+            "Checked out: %(name)s, room %(room)s, %(time)s",
+            name="DUBOIS CLAIRE",
+            room="301",
+            time=at,
+        )
     )
     assert rows.count() == 4
     assert "DUBOIS CLAIRE" not in page.locator("main table").inner_text()

@@ -25,7 +25,7 @@ def test_it_opens_the_establishment_with_an_owner_and_a_front_desk_account(
     client, omar, application, ward
 ):
     f.login(client, omar)
-    response = client.post(url(application), follow=True)
+    response = client.post(url(application), {"confirmed": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("establishments:applications")
 
     application.refresh_from_db()
@@ -65,8 +65,8 @@ def test_it_numbers_establishments_within_the_ward(client, omar, ward):
     f.login(client, omar)
     first = make_application(ward=ward, name="Một")
     second = make_application(ward=ward, name="Hai")
-    client.post(url(first))
-    client.post(url(second))
+    client.post(url(first), {"confirmed": "yes"})
+    client.post(url(second), {"confirmed": "yes"})
     codes = sorted(Establishment.objects.values_list("code", flat=True))
     assert codes == [f"{ward.code}-0001", f"{ward.code}-0002"]
 
@@ -74,9 +74,9 @@ def test_it_numbers_establishments_within_the_ward(client, omar, ward):
 @pytest.mark.django_db
 def test_approving_twice_opens_one_establishment(client, omar, cora, application):
     f.login(client, omar)
-    client.post(url(application))
+    client.post(url(application), {"confirmed": "yes"})
     other = f.login(type(client)(), cora)
-    response = other.post(url(application), follow=True)
+    response = other.post(url(application), {"confirmed": "yes"}, follow=True)
     assert "already been decided" in response.content.decode()
     assert Establishment.objects.filter(application=application).count() == 1
     owners = User.objects.filter(role=Role.OWNER, staff__establishment__application=application)
@@ -90,7 +90,7 @@ def test_a_refused_application_cannot_be_approved(client, omar, application):
     application.refusal_reason = "Wrong ward"
     application.save()
     f.login(client, omar)
-    client.post(url(application))
+    client.post(url(application), {"confirmed": "yes"})
     assert not Establishment.objects.exists()
 
 
@@ -118,3 +118,17 @@ def test_it_is_forbidden_to_the_establishments(client, who, request, application
     f.login(client, request.getfixturevalue(who))
     assert client.post(url(application)).status_code == 403
     assert not Establishment.objects.filter(application=application).exists()
+
+
+@pytest.mark.django_db
+def test_the_button_asks_for_confirmation_and_opens_nothing(client, omar, application):
+    f.login(client, omar)
+    response = client.post(url(application))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nhà nghỉ Hoa Sen" in html
+    assert 'name="confirmed" value="yes"' in html
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.PENDING
+    assert not Establishment.objects.filter(application=application).exists()
+    assert mail.outbox == []

@@ -48,7 +48,7 @@ def test_a_refusal_needs_a_reason(client, omar, application):
 @pytest.mark.django_db
 def test_an_approved_application_cannot_be_refused(client, omar, cora, application):
     f.login(client, omar)
-    client.post(reverse("establishments:approve", args=[application.pk]))
+    client.post(reverse("establishments:approve", args=[application.pk]), {"confirmed": "yes"})
     f.login(client, cora)
     response = client.post(url(application), {"reason": "Too late"}, follow=True)
     assert "already been decided" in response.content.decode()

@@ -30,7 +30,7 @@ def test_an_approved_application_ends_with_the_owner_enrolling_a_second_factor(o
     officer = f.login(Client(), omar)
     listing = officer.get(reverse("establishments:applications"))
     (application,) = listing.context["pending"]
-    officer.post(reverse("establishments:approve", args=[application.pk]))
+    officer.post(reverse("establishments:approve", args=[application.pk]), {"confirmed": "yes"})
 
     establishment = Establishment.objects.get(application=application)
     staff = Staff.objects.filter(establishment=establishment)

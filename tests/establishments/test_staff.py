@@ -114,7 +114,7 @@ def test_disabling_a_receptionist_ends_their_session(owner_client, rita):
     rita_client = f.login(Client(), rita)
     assert rita_client.get(reverse("establishments:desk")).status_code == 200
 
-    response = owner_client.post(action("staff_disable", rita))
+    response = owner_client.post(action("staff_disable", rita), {"confirmed": "yes"})
     assert response.status_code == 302
     rita.refresh_from_db()
     assert not rita.is_active
@@ -126,7 +126,7 @@ def test_disabling_a_receptionist_ends_their_session(owner_client, rita):
 
 @pytest.mark.django_db
 def test_a_disabled_receptionist_can_be_enabled_again(owner_client, rita):
-    owner_client.post(action("staff_disable", rita))
+    owner_client.post(action("staff_disable", rita), {"confirmed": "yes"})
     owner_client.post(action("staff_enable", rita))
     rita.refresh_from_db()
     assert rita.is_active
@@ -207,7 +207,7 @@ def test_resetting_the_second_factor_forgets_the_devices(owner_client, rita):
     backup.generate_codes()
     rita_client = f.login(Client(), rita)
 
-    owner_client.post(action("staff_reset_second_factor", rita))
+    owner_client.post(action("staff_reset_second_factor", rita), {"confirmed": "yes"})
     assert not TOTPDevice.objects.filter(user=rita).exists()
     assert not BackupCodeDevice.objects.filter(user=rita).exists()
     assert rita_client.get(reverse("establishments:desk")).status_code == 302
@@ -264,3 +264,28 @@ def test_the_staff_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         owner_client.get(URL)
     assert Staff.objects.filter(establishment=establishment).count() == 11
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["staff_disable", "staff_reset_second_factor"])
+def test_disabling_and_resetting_two_factor_ask_for_confirmation_first(owner_client, rita, name):
+    f.enrol_totp(rita)
+    response = owner_client.post(action(name, rita))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="confirmed" value="yes"' in html
+    assert f'action="{action(name, rita)}"' in html
+    assert "rita" in html
+    rita.refresh_from_db()
+    assert rita.is_active
+    assert TOTPDevice.objects.filter(user=rita).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["staff_disable", "staff_reset_second_factor"])
+def test_the_confirmation_checks_ownership(owner_client, ron, name):
+    response = owner_client.post(action(name, ron), {"confirmed": "yes"})
+    assert response.status_code == 404
+    assert owner_client.post(action(name, ron)).status_code == 404
+    ron.refresh_from_db()
+    assert ron.is_active

@@ -14,6 +14,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from psycopg import errors
 
 from guests.models import Declaration
@@ -139,7 +140,12 @@ def test_the_portal_works_as_the_app_role(app_role, client, establishment, rita,
             data = {**management(1), **stay(), **foreigner(0)}
             assert client.post(FOREIGNER_URL, data).status_code == 302
             declaration = Declaration.objects.get(establishment=establishment)
-            response = client.post(reverse("guests:check_out"), {"declaration": declaration.pk})
+            # The check-out's confirmation step with its departure time (issue 16, item 13).
+            departed = timezone.localtime(NOW).strftime("%Y-%m-%dT%H:%M")
+            response = client.post(
+                reverse("guests:check_out"),
+                {"declaration": declaration.pk, "departed_at": departed},
+            )
             assert response.status_code == 302
 
             f.login(client, omar)

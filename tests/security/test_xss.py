@@ -104,7 +104,7 @@ def scene(ward, omar, cora, db) -> Scene:
         Client(), reverse("establishments:apply"), application_input(ward, "other name", "b@x.vn")
     )
     first, second = Application.objects.order_by("pk")
-    posted(officer, reverse("establishments:approve", args=[first.pk]), {})
+    posted(officer, reverse("establishments:approve", args=[first.pk]), {"confirmed": "yes"})
     posted(
         officer,
         reverse("establishments:refuse", args=[second.pk]),

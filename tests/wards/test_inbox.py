@@ -54,7 +54,11 @@ def test_it_shows_each_row_with_what_the_officer_decides_on(client, omar, rita, 
     for text in ("Anna Müller", "Foreigner", "FR", "Khách sạn Hoàn Kiếm", "room 305", "LATE"):
         assert text in page
     assert reverse("wards:declaration_confirm", args=[declaration.pk]) in page
-    assert reverse("wards:declaration", args=[declaration.pk]) + "#return" in page
+    # The return link carries the inbox's place (issue 16, item 12).
+    assert (
+        reverse("wards:declaration", args=[declaration.pk]) + "?next=%2Fwards%2Finbox%2F#return"
+        in page
+    )
     assert "Confirm selected" in page
 
 
