@@ -145,7 +145,7 @@ def load_guests(
     today = timezone.localdate(now)
     # The lodgings were approved before the days they file for, so that they owe those days'
     # registers (guests.register.first_owed_day) and the sweep flags the ones left open.
-    approved = _local(today - timedelta(days=DAYS + 30), 9 * 60)
+    approved = _local(today - timedelta(days=DAYS - 1), 0)
     Establishment.objects.filter(pk__in=[e.pk for e in establishments]).update(created_at=approved)
     for establishment in establishments:
         establishment.created_at = approved
