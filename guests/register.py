@@ -112,6 +112,26 @@ def default_day(*, at: datetime, yesterday_closed: bool) -> date:
     return today
 
 
+# --- which days an establishment owes a register for ---------------------------------------------
+
+
+def first_owed_day(establishment: Establishment) -> date:
+    """The first local day whose register ``establishment`` owes: the day it was created, that
+    is approved by the ward (an approved registration creates the establishment). A lodging
+    approved today owes today's register, never yesterday's. The one rule for the register
+    page, the board and the missing-register sweep."""
+    return local_day(establishment.created_at)
+
+
+def owes_register(establishment: Establishment, day: date) -> bool:
+    return day >= first_owed_day(establishment)
+
+
+def owing_register_on(day: date) -> Q:
+    """``owes_register`` as a filter on establishments, for the board and the sweep."""
+    return Q(created_at__lt=day_start(day + timedelta(days=1)))
+
+
 # --- access -------------------------------------------------------------------------------------
 
 
@@ -208,7 +228,7 @@ def history(
     """The last ``days`` local days, newest first, each closed, open or missing; days before
     the establishment existed are left out. Two queries, whatever the number of days."""
     today = local_day(at)
-    first = max(today - timedelta(days=days - 1), local_day(establishment.created_at))
+    first = max(today - timedelta(days=days - 1), first_owed_day(establishment))
     if first > today:
         return []
     closings = {

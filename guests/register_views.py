@@ -68,7 +68,9 @@ def day(request: HttpRequest) -> HttpResponse:
     yesterday = register.local_day(now) - timedelta(days=1)
     chosen = register.default_day(
         at=now,
-        yesterday_closed=establishment.register_closings.filter(day=yesterday).exists(),
+        # A day the establishment does not owe (approved today) is as good as closed.
+        yesterday_closed=not register.owes_register(establishment, yesterday)
+        or establishment.register_closings.filter(day=yesterday).exists(),
     )
     if not form.is_bound:
         form = DayForm(initial={"day": chosen})

@@ -15,8 +15,10 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -34,7 +36,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Staff, Status
 from guests.models import Declaration, RegisterClosing, ReviewStatus
-from guests.register import DAY_VALIDATORS, day_bounds, default_day, local_day
+from guests.register import (
+    DAY_VALIDATORS,
+    day_bounds,
+    default_day,
+    local_day,
+    owing_register_on,
+)
 from luutru.models import User
 
 from .access import officer_ward_or_403
@@ -86,7 +94,8 @@ def _count(queryset: QuerySet) -> Coalesce:
 def board(ward: Ward, *, day: date, sort: str = DEFAULT_SORT) -> QuerySet[Establishment]:
     """Every active establishment of ``ward`` with the day's figures; one query.
 
-    ``closed`` is whether the day's register was closed, ``closing_total`` the number of
+    ``owes`` is whether the establishment owed the day's register at all (approved by then),
+    ``closed`` whether the day's register was closed, ``closing_total`` the number of
     guests it counted (0 for a nil return), ``filed`` the declarations whose arrival falls on
     the day (the register's day), ``late_count`` and ``returned_count`` among them, and
     ``open_flags`` the establishment's unresolved flags, whatever their day.
@@ -100,6 +109,8 @@ def board(ward: Ward, *, day: date, sort: str = DEFAULT_SORT) -> QuerySet[Establ
         Establishment.objects.filter(ward=ward, status=Status.ACTIVE)
         .annotate(
             closed=Exists(closing),
+            # A lodging approved after the day owes nothing for it (guests.register).
+            owes=ExpressionWrapper(owing_register_on(day), output_field=BooleanField()),
             closing_total=Subquery(
                 closing.annotate(total=F("foreigners") + F("citizens")).values("total")[:1],
                 output_field=IntegerField(),

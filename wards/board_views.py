@@ -35,7 +35,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "sorts": b.sort_links(sort),
             "sort_menu": b.SORT_MENU,
-            "missing": sum(1 for r in rows if not r.closed),
+            "missing": sum(1 for r in rows if r.owes and not r.closed),
         },
     )
 

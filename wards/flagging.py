@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from establishments.models import Establishment, Status
 from guests.models import Declaration, RegisterClosing, ReviewStatus
-from guests.register import cutoff, day_start, local_day
+from guests.register import cutoff, day_start, local_day, owing_register_on
 
 from .models import Flag, FlagKind
 from .notifications import enqueue_sending, notify_new_flags
@@ -206,11 +206,7 @@ def sweep_missing(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) 
     for back in range(MISSING_LOOKBACK_DAYS - 1, -1, -1):
         day = last - timedelta(days=back)
         candidates = (
-            Establishment.objects.filter(
-                status=Status.ACTIVE,
-                # As on the register page: the day the establishment was created counts.
-                created_at__lt=day_start(day + timedelta(days=1)),
-            )
+            Establishment.objects.filter(owing_register_on(day), status=Status.ACTIVE)
             .exclude(Exists(RegisterClosing.objects.filter(establishment=OuterRef("pk"), day=day)))
             .exclude(
                 Exists(

@@ -305,3 +305,48 @@ def test_the_police_are_forbidden_the_register(client, omar, rita, establishment
 @pytest.mark.django_db
 def test_closing_refuses_get(desk):
     assert desk.get(CLOSE).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_lodging_approved_today_opens_on_today_and_owes_no_earlier_day(
+    client, rita, establishment, frozen_clock
+):
+    Establishment.objects.filter(pk=establishment.pk).update(created_at=local(2026, 6, 16, 6, 0))
+    frozen_clock.move_to(local(2026, 6, 16, 7, 30))  # before the cutoff of the 15th
+    desk = f.login(client, rita)
+
+    assert "Register for 16/06/2026" in page(desk)
+    days = desk.get(HISTORY).context["days"]
+    assert [(d.day, d.state) for d in days] == [(date(2026, 6, 16), "open")]
+
+
+@pytest.mark.django_db
+def test_the_history_shows_each_past_day_closed_with_who_when_and_counts(
+    client, rita, establishment, frozen_clock
+):
+    Establishment.objects.filter(pk=establishment.pk).update(created_at=local(2026, 6, 1, 9, 0))
+    file(establishment, rita, arrival=local(2026, 6, 12, 14, 0))
+    for day in (12, 13):  # each closed the next morning; the 14th forgotten
+        frozen_clock.move_to(local(2026, 6, day + 1, 7, 0))
+        close_register(
+            establishment=establishment,
+            day=date(2026, 6, day),
+            by=rita,
+            at=local(2026, 6, day + 1, 7, 0),
+        )
+    frozen_clock.move_to(local(2026, 6, 15, 10, 0))
+
+    response = f.login(client, rita).get(HISTORY)
+
+    states = {d.day: d for d in response.context["days"]}
+    assert states[date(2026, 6, 15)].state == "open"
+    assert states[date(2026, 6, 14)].state == "missing"
+    assert states[date(2026, 6, 13)].state == "closed"
+    assert (
+        states[date(2026, 6, 12)].closing.foreigners + states[date(2026, 6, 12)].closing.citizens
+        == 1
+    )
+    assert len(response.context["days"]) == 15  # 1 to 15 June
+    html = response.content.decode()
+    assert "07:00 13/06 by Rita" in html
+    assert "07:00 14/06 by Rita" in html

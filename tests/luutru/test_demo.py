@@ -173,3 +173,50 @@ def test_it_files_a_few_days_of_guests_of_many_nationalities(loaded):
     assert ReviewEvent.objects.filter(action="returned").exists()
     # Most past days are closed; some registers were forgotten.
     assert 0 < RegisterClosing.objects.count() < 3 * Establishment.objects.count()
+
+
+def test_the_demo_flags_agree_with_its_filings_board_register_page_and_sweep(client, loaded):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guests import register
+    from guests.models import Declaration
+    from luutru import demo_guests
+    from wards import board, flagging
+    from wards.models import Flag, FlagKind
+
+    late = Declaration.objects.filter(late=True)
+    assert late.exists()
+    late_flags = Flag.objects.filter(kind=FlagKind.LATE, resolved_at__isnull=True)
+    assert late_flags.count() == late.count()
+    assert set(late_flags.values_list("declaration_id", flat=True)) == set(
+        late.values_list("pk", flat=True)
+    )
+
+    now = timezone.now()
+    assert flagging.sweep_missing(now=now) == 0  # the demo already ran it
+    last = flagging.last_closed_day(now)
+    ward = Establishment.objects.filter(code__isnull=False).first().ward
+    flagged_days = 0
+    for back in range(flagging.MISSING_LOOKBACK_DAYS):
+        day = last - timedelta(days=back)
+        red = {r.pk for r in board.board(ward, day=day) if r.owes and not r.closed}
+        flagged = set(
+            Flag.objects.filter(kind=FlagKind.MISSING, day=day).values_list(
+                "establishment_id", flat=True
+            )
+        )
+        assert red == flagged, day
+        flagged_days += bool(flagged)
+        for establishment in Establishment.objects.filter(pk__in=red):
+            assert day in register.missing_days(establishment, at=now)
+    assert flagged_days  # a few desks forgot
+
+    # The register history of a demo lodging lists every demo day, past ones closed or missing.
+    establishment = Establishment.objects.filter(register_closings__isnull=False).first()
+    days = register.history(establishment, at=now)
+    assert [d.day for d in days] == [
+        timezone.localdate(now) - timedelta(days=back) for back in range(demo_guests.DAYS)
+    ]
+    assert any(d.state == register.DayState.CLOSED for d in days)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from establishments.models import Status
+from establishments.models import Establishment, Status
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, RegisterClosing, ReviewStatus
 from tests import factories as f
@@ -56,6 +56,17 @@ def arrive(establishment, by, *, hour=10, day=DAY):
     return declaration
 
 
+@pytest.fixture(autouse=True)
+def approved_long_ago(db):
+    """The cast's lodgings were approved before DAY, so they owe its register (created later,
+    they would not: see test_a_lodging_approved_today_owes_nothing_for_yesterday)."""
+    approve_long_ago()
+
+
+def approve_long_ago():
+    Establishment.objects.update(created_at=NOW - timedelta(days=60))
+
+
 def rows_by_name(response):
     return {row.name: row for row in response.context["rows"]}
 
@@ -65,6 +76,7 @@ def test_it_counts_each_establishment_of_the_ward_on_the_chosen_day(
 ):
     nil = f.make_establishment(ward=ward, name="Nhà nghỉ Nil")
     missing = f.make_establishment(ward=ward, name="Homestay Missing")
+    approve_long_ago()
     first, second, third = (arrive(establishment, rita, hour=h) for h in (8, 9, 10))
     arrive(establishment, rita, day=DAY + timedelta(days=1), hour=1)  # another day
     Declaration.objects.filter(pk=first.pk).update(late=True)
@@ -113,6 +125,7 @@ def test_it_counts_each_establishment_of_the_ward_on_the_chosen_day(
 def test_it_shows_nil_returns_and_registers_not_closed(client, cora, establishment, alice, english):
     close(establishment, alice)
     f.make_establishment(ward=establishment.ward, name="Homestay Missing")
+    approve_long_ago()
 
     response = f.login(client, cora).get(reverse("wards:board"), {"day": "2025-09-09"})
 
@@ -205,3 +218,16 @@ def test_it_runs_the_same_number_of_queries_for_3_and_30_establishments(
     with django_assert_num_queries(len(three)):
         response = client.get(reverse("wards:board"), {"day": "2025-09-09"})
     assert len(response.context["rows"]) == 30
+
+
+def test_a_lodging_approved_today_owes_nothing_for_yesterday(client, omar, ward, english):
+    new = f.make_establishment(ward=ward, name="Homestay New")  # created NOW, the day after DAY
+
+    response = f.login(client, omar).get(reverse("wards:board"), {"day": "2025-09-09"})
+
+    row = rows_by_name(response)[new.name]
+    assert (row.owes, row.closed) == (False, False)
+    assert "Not yet due" in response.content.decode()
+    assert response.context["missing"] == 0
+    today = f.login(client, omar).get(reverse("wards:board"), {"day": "2025-09-10"})
+    assert rows_by_name(today)[new.name].owes is True

@@ -472,3 +472,13 @@ def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
+
+
+def test_a_lodging_approved_today_is_not_flagged_for_yesterday(establishment):
+    today = timezone.localdate()
+    establishment.__class__.objects.filter(pk=establishment.pk).update(
+        created_at=local(today, 0) + timedelta(minutes=1)
+    )
+
+    assert flagging.sweep_missing(now=local(today, 9)) == 0
+    assert not Flag.objects.filter(kind=FlagKind.MISSING).exists()
