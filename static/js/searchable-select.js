@@ -1,7 +1,11 @@
 // A search box above each <select data-searchable> (grouped in <optgroup>s), filtering its
 // options without regard to accents: "hoan kiem" finds "Phường Hoàn Kiếm", "da nang" finds every
-// ward of "Thành phố Đà Nẵng", "han quoc" finds "Hàn Quốc". Options are removed and re-added rather than hidden, because iOS Safari ignores
-// `hidden` on <option>. Without JavaScript the plain grouped <select> works as it is.
+// ward of "Thành phố Đà Nẵng", "han quoc" finds "Hàn Quốc". Each typed word must begin a word of
+// the option or its group (so "han" no longer finds "Afghanistan"); exact names come first, then
+// names that begin with what was typed, then the rest. An option is chosen for the user only on an
+// exact name, never on a loose match ("Tràng Tiền" must not pick "Xã Tiên Trang"). Options are
+// removed and re-added rather than hidden, because iOS Safari ignores `hidden` on <option>.
+// Without JavaScript the plain grouped <select> works as it is.
 (function () {
   "use strict";
 
@@ -14,6 +18,26 @@
       .toLowerCase();
   }
 
+  var WARD_TYPE = /^(phuong|xa|dac khu|thi tran) /;
+
+  function words(text) {
+    return text.split(/[^a-z0-9]+/).filter(Boolean);
+  }
+
+  // 0: the name itself; 1: the name begins with the query; 2: the query begins a word of the
+  // name; 3: every word begins some word of the option or its group; -1: no match.
+  function score(entry, query, queryWords) {
+    if (entry.name === query || entry.core === query) return 0;
+    if (entry.name.indexOf(query) === 0 || entry.core.indexOf(query) === 0) return 1;
+    if ((" " + entry.name).indexOf(" " + query) !== -1) return 2;
+    var all = queryWords.every(function (word) {
+      return entry.tokens.some(function (token) {
+        return token.indexOf(word) === 0;
+      });
+    });
+    return all ? 3 : -1;
+  }
+
   function enhance(select) {
     var placeholder = null;
     var groups = [];
@@ -22,8 +46,15 @@
         var groupKey = fold(child.label);
         groups.push({
           label: child.label,
-          options: Array.prototype.map.call(child.children, function (option) {
-            return { node: option, key: fold(option.text) + " " + groupKey };
+          options: Array.prototype.map.call(child.children, function (option, index) {
+            var name = words(fold(option.text)).join(" ");
+            return {
+              node: option,
+              index: index,
+              name: name,
+              core: name.replace(WARD_TYPE, ""),
+              tokens: words(name + " " + fold(option.dataset.search || "") + " " + groupKey),
+            };
           }),
         });
       } else if (child.value === "") {
@@ -46,40 +77,52 @@
     select.parentNode.insertBefore(status, select);
 
     function render() {
-      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var queryWords = words(fold(input.value));
+      var query = queryWords.join(" ");
       var selected = select.value;
       var fragment = document.createDocumentFragment();
       var count = 0;
-      var lastMatch = null;
+      var exact = [];
       if (placeholder) fragment.appendChild(placeholder);
-      groups.forEach(function (group) {
-        var optgroup = null;
+      var ranked = groups.map(function (group, index) {
+        var best = 99;
+        var options = [];
         group.options.forEach(function (entry) {
-          var matches = words.every(function (word) {
-            return entry.key.indexOf(word) !== -1;
-          });
+          var rank = queryWords.length ? score(entry, query, queryWords) : 4;
           // The chosen option stays in the list, or the browser would silently choose another.
-          if (!matches && entry.node.value !== selected) return;
-          if (optgroup === null) {
-            optgroup = document.createElement("optgroup");
-            optgroup.label = group.label;
-            fragment.appendChild(optgroup);
-          }
-          optgroup.appendChild(entry.node);
-          if (matches) {
+          if (rank === -1 && entry.node.value !== selected) return;
+          if (rank !== -1) {
             count += 1;
-            lastMatch = entry.node;
+            best = Math.min(best, rank);
+            if (rank === 0) exact.push(entry.node);
           }
+          options.push({ entry: entry, rank: rank === -1 ? 98 : rank });
         });
+        options.sort(function (a, b) {
+          return a.rank - b.rank || a.entry.index - b.entry.index;
+        });
+        return { group: group, index: index, best: best, options: options };
+      });
+      ranked.sort(function (a, b) {
+        return a.best - b.best || a.index - b.index;
+      });
+      ranked.forEach(function (item) {
+        if (!item.options.length) return;
+        var optgroup = document.createElement("optgroup");
+        optgroup.label = item.group.label;
+        item.options.forEach(function (option) {
+          optgroup.appendChild(option.entry.node);
+        });
+        fragment.appendChild(optgroup);
       });
       select.replaceChildren(fragment);
-      if (count === 1 && words.length) {
-        lastMatch.selected = true;
+      if (exact.length === 1) {
+        exact[0].selected = true;
       } else {
         select.value = selected;
       }
       var template = select.dataset.countText || "";
-      status.textContent = words.length ? template.replace("%(count)s", String(count)) : "";
+      status.textContent = queryWords.length ? template.replace("%(count)s", String(count)) : "";
     }
 
     var timer = null;
