@@ -190,3 +190,16 @@ def test_the_notifications_page_lists_the_users_own_and_marks_read(client, alice
     items[0].refresh_from_db()
     assert items[0].read_at is not None
     assert client.get(NOTIFICATIONS).context["unread"] == 0
+
+
+def test_the_owner_flag_links_to_its_declaration(client, alice, bob, flag):
+    assert flag.declaration_id is not None
+    detail = reverse("guests:detail", args=[flag.declaration_id])
+    f.login(client, alice)
+
+    page = client.get(OWNER_FLAGS).content.decode()
+
+    assert f'href="{detail}"' in page
+    assert client.get(detail).status_code == 200
+    f.login(client, bob)
+    assert client.get(detail).status_code == 404
