@@ -33,7 +33,7 @@ from .models import (
     document_warnings,
 )
 from .mrz import MRZData, MRZError, parse_mrz
-from .nationalities import NATIONALITY_LABELS
+from .nationalities import NATIONALITY_LABELS, search_terms
 
 MAX_AGE_YEARS = 120
 CLOCK_SKEW = timedelta(minutes=5)
@@ -125,6 +125,17 @@ class Select(forms.Select):
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
         return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+class NationalitySelect(Select):
+    """Each country's option carries its codes and English name, which the search box finds
+    too: a desk types "KOR", "DEU", "korea" or "germany"."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and value not in NATIONALITY_LABELS:
+            option["attrs"].update(search_terms(value))
+        return option
 
 
 def quiet(form: forms.BaseForm) -> None:
@@ -337,7 +348,7 @@ class ForeignerForm(GuestForm):
         label=_("Nationality"),
         choices=nationality_choices,
         # static/js/searchable-select.js puts a search box above it.
-        widget=Select(
+        widget=NationalitySelect(
             attrs={
                 "data-searchable": "",
                 "data-search-label": _("Search for a nationality"),

@@ -13,8 +13,12 @@ not a runtime dependency).
 
 from __future__ import annotations
 
+import functools
+
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 # ISO 3166-1 alpha-3 -> alpha-2, all 249 officially assigned codes.
 ISO_ALPHA3_TO_ALPHA2: dict[str, str] = {
@@ -328,3 +332,27 @@ ALPHA2_TO_MRZ_CODE: dict[str, str] = {
     "DE": "D",
     "XK": "RKS",
 }
+
+
+@functools.cache
+def _codes_by_country() -> dict[str, tuple[str, ...]]:
+    codes: dict[str, list[str]] = {}
+    for table in (ISO_ALPHA3_TO_ALPHA2, ICAO_COUNTRY_CODES):
+        for code, alpha2 in table.items():
+            codes.setdefault(alpha2, [alpha2]).append(code)
+    return {alpha2: tuple(dict.fromkeys(found)) for alpha2, found in codes.items()}
+
+
+@functools.cache
+def english_name(alpha2: str) -> str:
+    with translation.override("en"):
+        return str(countries.name(alpha2) or ("Kosovo" if alpha2 == "XK" else ""))
+
+
+def search_terms(alpha2: str) -> dict[str, str]:
+    """What a desk types for a country besides its name in the page's language: its codes
+    ("KOR", "KR", Germany's "D") and its English name ("Germany")."""
+    return {
+        "data-codes": " ".join(_codes_by_country().get(alpha2, (alpha2,))),
+        "data-other-name": english_name(alpha2),
+    }

@@ -26,10 +26,14 @@
 
   // 0: the name itself; 1: the name begins with the query; 2: the query begins a word of the
   // name; 3: every word begins some word of the option or its group; -1: no match.
+  // An option's other names (data-other-name, e.g. the English name of a country) rank as its
+  // name does; its codes (data-codes, e.g. "KOR KR") rank as an exact name when typed whole.
   function score(entry, query, queryWords) {
-    if (entry.name === query || entry.core === query) return 0;
-    if (entry.name.indexOf(query) === 0 || entry.core.indexOf(query) === 0) return 1;
-    if ((" " + entry.name).indexOf(" " + query) !== -1) return 2;
+    if (entry.codes.indexOf(query) !== -1) return 0;
+    var names = entry.names;
+    if (names.indexOf(query) !== -1) return 0;
+    if (names.some(function (name) { return name.indexOf(query) === 0; })) return 1;
+    if (names.some(function (name) { return (" " + name).indexOf(" " + query) !== -1; })) return 2;
     var all = queryWords.every(function (word) {
       return entry.tokens.some(function (token) {
         return token.indexOf(word) === 0;
@@ -48,12 +52,14 @@
           label: child.label,
           options: Array.prototype.map.call(child.children, function (option, index) {
             var name = words(fold(option.text)).join(" ");
+            var other = words(fold(option.dataset.otherName || "")).join(" ");
+            var codes = words(fold(option.dataset.codes || ""));
             return {
               node: option,
               index: index,
-              name: name,
-              core: name.replace(WARD_TYPE, ""),
-              tokens: words(name + " " + fold(option.dataset.search || "") + " " + groupKey),
+              names: [name, name.replace(WARD_TYPE, ""), other].filter(Boolean),
+              codes: codes,
+              tokens: words(name + " " + other + " " + fold(option.dataset.search || "") + " " + groupKey),
             };
           }),
         });

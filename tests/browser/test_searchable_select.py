@@ -31,3 +31,35 @@ def test_a_loose_ward_match_is_listed_but_not_chosen(actors) -> None:
     search.fill("hoan kiem")
     page.wait_for_function("() => document.querySelector('#id_ward').value !== ''")
     assert _options(page, "#id_ward")[0] == "Phường Hoàn Kiếm"
+
+
+def test_the_nationality_search_finds_codes_english_names_and_vietnamese_names(actors) -> None:
+    establishment = f.make_establishment(ward=f.make_ward())
+    rita = f.make_staff(establishment=establishment, username="rita")
+    f.enrol_totp(rita)
+    desk = actors("receptionist", "vi")
+    desk.log_in("rita", f.PASSWORD, user=rita)
+    page = desk.page
+    desk.goto("/guests/file/foreigner/")
+    search = page.get_by_label("Tìm quốc tịch")
+    select = "#id_guest-0-nationality"
+
+    for typed, expected in [
+        ("KOR", "KR"),
+        ("deu", "DE"),
+        ("germany", "DE"),
+        ("han quoc", "KR"),
+    ]:
+        search.fill(typed)
+        page.wait_for_function(
+            f"() => document.querySelector('{select}').value === '{expected}'", timeout=3000
+        )
+    # "korea" is a word of two countries' English names: both listed, neither chosen for the desk.
+    page.select_option(select, "")
+    search.fill("korea")
+    page.wait_for_function(f"() => document.querySelector('{select}').options.length <= 3")
+    assert page.locator(select).input_value() == ""
+    assert sorted(_options(page, select)) == ["Bắc Triều Tiên", "Hàn Quốc"]
+    # A loose match of letters inside a word finds nothing: "han" is not in "Afghanistan".
+    search.fill("han quoc")
+    assert "Afghanistan" not in " ".join(_options(page, select))
