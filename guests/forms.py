@@ -461,7 +461,22 @@ class ForeignerForm(GuestForm):
         for name, value in values.items():
             data[self.add_prefix(name)] = value
         self.data = data
+        if not nationality:
+            message = _(
+                "The zone's nationality code “%(code)s” is not a country we know: "
+                "choose the nationality from the list."
+            )
+            self._errors["nationality"] = self.error_class(
+                [message % {"code": zone.nationality_code}]
+            )
         return zone
+
+    def field_after_mrz(self, zone: MRZData | None, *, then: str) -> str:
+        """Where the desk goes on after "Fill from MRZ": back to the zone if it did not add up,
+        to the nationality if its code is unknown, else to ``then``."""
+        if zone is None:
+            return "mrz"
+        return "nationality" if self.has_error("nationality") else then
 
 
 class CitizenForm(GuestForm):

@@ -141,7 +141,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "mrz" and declaration.kind == DeclarationKind.FOREIGNER:
         zone = guest.fill_from_mrz()
         quiet(stay)
-        _focus(guest, "full_name" if zone else "mrz")
+        _focus(guest, guest.field_after_mrz(zone, then="full_name"))
     elif guest.is_valid() and stay.is_valid():
         was_returned = declaration.review_status == ReviewStatus.RETURNED
         data = {**guest.guest_data(), **{name: stay.cleaned_data[name] for name in STAY_FIELDS}}
@@ -280,7 +280,7 @@ def _focus(form: forms.BaseForm, name: str) -> None:
 
 def _quiet_formset(formset: GuestFormSet) -> None:
     for form in formset.forms:
-        if form._errors is None or not form.has_error("mrz"):
+        if not form._errors:  # not validated, or filled from its MRZ without a word to say
             quiet(form)
     formset._errors = [form.errors for form in formset.forms]
     formset._non_form_errors = formset.error_class()
@@ -337,7 +337,7 @@ def _file(request: HttpRequest, kind: DeclarationKind) -> HttpResponse:
         zone = form.fill_from_mrz()
         quiet(stay)
         _quiet_formset(formset)
-        _focus(form, "visa_number" if zone else "mrz")
+        _focus(form, form.field_after_mrz(zone, then="visa_number"))
     elif stay.is_valid() and formset.is_valid():
         guest_forms = formset.filled_forms()
         try:

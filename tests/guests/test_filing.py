@@ -374,6 +374,32 @@ def test_fill_from_mrz_maps_a_stateless_holder_to_the_icao_code(desk):
 
 
 @pytest.mark.django_db
+def test_an_unknown_nationality_code_in_the_zone_is_said_and_focused(desk):
+    data = {**management(1), **stay(), **foreigner(nationality=""), "action": "mrz-0"}
+    data["guest-0-mrz"] = _zone(nationality_code="UTO", issuing_state="UTO")
+    response = desk.post(FOREIGNER_URL, data)
+    form = response.context["formset"].forms[0]
+    assert form["full_name"].value() == "MUELLER JUERGEN KARL"  # the rest is filled
+    assert form["nationality"].value() == ""
+    assert form.errors["nationality"] == [
+        "The zone's nationality code “UTO” is not a country we know: "
+        "choose the nationality from the list."
+    ]
+    assert "autofocus" in str(form["nationality"])
+    assert "autofocus" not in str(form["visa_number"])
+    assert Declaration.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_known_nationality_code_goes_on_to_the_visa(desk):
+    data = {**management(1), **stay(), **foreigner(nationality=""), "action": "mrz-0"}
+    data["guest-0-mrz"] = _zone()
+    form = desk.post(FOREIGNER_URL, data).context["formset"].forms[0]
+    assert not form.errors
+    assert "autofocus" in str(form["visa_number"])
+
+
+@pytest.mark.django_db
 def test_a_wrong_check_digit_is_an_error_on_the_mrz_field(desk):
     line1, line2 = _zone().splitlines()
     # The date of birth's check digit is position 20 (index 19).
