@@ -361,19 +361,29 @@ def _file(request: HttpRequest, kind: DeclarationKind) -> HttpResponse:
         else:
             for warning in formset.warnings(stay):
                 messages.warning(request, warning)
-            messages.success(
-                request,
-                _("Filed: %(names)s, room %(room)s.")
-                % {
-                    "names": ", ".join(d.full_name for d in declarations),
-                    "room": declarations[0].room,
-                },
-            )
+            messages.success(request, _filed_message(declarations))
             return redirect(FILE_URLS[kind])
     else:
         status = 400
         warnings = formset.warnings(stay)
     return _render(request, kind, stay, formset, warnings, status)
+
+
+def _filed_message(declarations: list[Declaration]) -> str:
+    """The confirmation of a filing; a late one says so, with the deadline it missed (in the
+    lodging's time: the guests of one filing share the stay, so the deadline)."""
+    values = {
+        "names": ", ".join(d.full_name for d in declarations),
+        "room": declarations[0].room,
+    }
+    late = [d for d in declarations if d.late]
+    if not late:
+        return _("Filed: %(names)s, room %(room)s.") % values
+    deadline = to_local(late[0].deadline).strftime("%d/%m/%Y %H:%M")
+    return _("Filed late: %(names)s, room %(room)s. The deadline was %(deadline)s.") % {
+        **values,
+        "deadline": deadline,
+    }
 
 
 def _render(
