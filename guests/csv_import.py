@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from establishments.models import Establishment
 from luutru.models import User
-from wards.flagging import raise_late_flags
+from wards.flagging import raise_filing_flags
 
 from . import deadlines, documents
 from .forms import (
@@ -699,7 +699,7 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
             batch_size=2000,
         )
         # A late filing is flagged with the filing, in its transaction (wards.flagging).
-        raise_late_flags(declarations, at=now)
+        raise_filing_flags(declarations, at=now)
         already = len(declarations)
     batch.status = ImportStatus.FILED
     batch.filed = already

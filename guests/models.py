@@ -271,6 +271,17 @@ class Declaration(models.Model):
         """Whether a filing at ``at`` misses the stored deadline (DESIGN: "late")."""
         return deadlines.is_late(at, self.deadline)
 
+    def document_expired(self) -> bool:
+        """The passport (or other document) had expired before the arrival day. The guest is
+        still filed (Luật Cư trú 2020, art. 30: every stay is reported) and the police told."""
+        arrival_day = deadlines.to_local(self.arrival).date()
+        return self.document_expiry is not None and self.document_expiry < arrival_day
+
+    def visa_expired(self) -> bool:
+        """The visa had ended before the arrival day: the foreigner is overstaying."""
+        arrival_day = deadlines.to_local(self.arrival).date()
+        return self.visa_expiry is not None and self.visa_expiry < arrival_day
+
     def warnings(self) -> list[str]:
         return document_warnings(
             document_expiry=self.document_expiry,

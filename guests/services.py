@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from establishments.models import Establishment
 from luutru.models import User
-from wards.flagging import raise_late_flags
+from wards.flagging import raise_filing_flags
 
 from . import documents
 from .models import (
@@ -122,7 +122,7 @@ def file_declarations(
         for declaration in declarations
     )
     # A late filing is flagged with the filing, in its transaction (wards.flagging).
-    raise_late_flags(declarations, at=now)
+    raise_filing_flags(declarations, at=now)
     return declarations
 
 

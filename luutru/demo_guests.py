@@ -266,6 +266,6 @@ def load_guests(
     # filing's own function, with the filing's time), missing registers by the sweep.
     for declaration in declarations:
         if declaration.late:
-            flagging.raise_late_flags([declaration], at=declaration.filed_at)
+            flagging.raise_filing_flags([declaration], at=declaration.filed_at)
     flagging.sweep_missing(now=now)
     return GuestCounts(len(declarations), len(closings))

@@ -149,36 +149,50 @@ def _sweep_due(
     return raised
 
 
-# --- late filings: raised by the filing itself ----------------------------------------------
+# --- late filings, expired documents: raised by the filing itself -------------------------
 
 
-def raise_late_flags(declarations: Iterable[Declaration], *, at: datetime) -> int:
-    """LATE flags for the late ones among declarations being filed, with their notifications.
+def raise_filing_flags(declarations: Iterable[Declaration], *, at: datetime) -> int:
+    """The flags a filing raises by itself, with their notifications: LATE for the late ones,
+    DOCUMENT_EXPIRED and VISA_EXPIRED for a guest filed with an expired passport or visa (the
+    desk files them all, the police are told).
 
     Called inside the filing transaction (guests.services.file_declarations and
-    guests.csv_import.file_import): lateness is known at the moment of filing (DESIGN) and
-    fixed then, so the flag is written with the declaration or not at all. No sweep and no due
-    column are needed, and a filing that rolls back leaves no flag and no notification.
+    guests.csv_import.file_import): lateness and the documents are known at the moment of
+    filing (DESIGN) and fixed then, so a flag is written with the declaration or not at all.
+    No sweep and no due column are needed, and a filing that rolls back leaves no flag and no
+    notification.
     """
-    late = [d for d in declarations if d.late and d.pk is not None]
-    if not late:
+    filed = [d for d in declarations if d.pk is not None]
+    rules = [
+        (FlagKind.LATE, lambda d: d.late),
+        (FlagKind.DOCUMENT_EXPIRED, Declaration.document_expired),
+        (FlagKind.VISA_EXPIRED, Declaration.visa_expired),
+    ]
+    return sum(
+        _raise_for_declarations(kind, [d for d in filed if rule(d)], at=at) for kind, rule in rules
+    )
+
+
+def _raise_for_declarations(kind: str, declarations: list[Declaration], *, at: datetime) -> int:
+    if not declarations:
         return 0
-    ward_id = late[0].establishment.ward_id
+    ward_id = declarations[0].establishment.ward_id
     return _raise(
-        FlagKind.LATE,
+        kind,
         [
             Flag(
-                kind=FlagKind.LATE,
+                kind=kind,
                 establishment_id=d.establishment_id,
                 ward_id=ward_id,
                 declaration_id=d.pk,
                 raised_at=at,
             )
-            for d in late
+            for d in declarations
         ],
         now=at,
-        declaration_ids=[d.pk for d in late],
-        establishment_ids={d.establishment_id for d in late},
+        declaration_ids=[d.pk for d in declarations],
+        establishment_ids={d.establishment_id for d in declarations},
     )
 
 

@@ -204,6 +204,8 @@ class FlagKind(models.TextChoices):
     UNREVIEWED = "unreviewed", _("Not reviewed in time")
     UNCORRECTED = "uncorrected", _("Returned, not corrected in time")
     SILENT = "silent", _("Filing far below its usual rate")
+    DOCUMENT_EXPIRED = "doc_expired", _("Filed with an expired passport")
+    VISA_EXPIRED = "visa_expired", _("Visa expired before arrival (overstay)")
 
 
 class Flag(models.Model):

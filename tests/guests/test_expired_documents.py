@@ -1,0 +1,76 @@
+"""A guest with an expired passport or an expired visa (an overstay) is filed, never refused:
+the desk sees a warning and the police get a flag, at the desk and from a CSV upload."""
+
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from guests import csv_import
+from guests.deadlines import LOCAL_TZ
+from guests.models import Declaration
+from tests import factories as f
+from tests.guests.test_csv_import import FOREIGNER, make_csv, run, upload
+from tests.guests.test_filing import FOREIGNER_URL, foreigner, post
+from wards.models import Flag, FlagKind
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def kinds(declaration: Declaration) -> set[str]:
+    return set(Flag.objects.filter(declaration=declaration).values_list("kind", flat=True))
+
+
+def test_an_expired_passport_is_filed_with_a_warning_and_a_flag_for_the_police(client, rita, omar):
+    desk = f.login(client, rita)
+    response = post(desk, FOREIGNER_URL, foreigner(document_expiry="2026-01-01"))
+
+    declaration = Declaration.objects.get()
+    assert response.status_code == 302
+    assert kinds(declaration) == {FlagKind.DOCUMENT_EXPIRED}
+    page = desk.get(response["Location"]).content.decode()
+    assert "The passport expired on 01/01/2026." in page
+    # The ward's police see it on their flags page.
+    police = f.login(client, omar)
+    assert "Filed with an expired passport" in police.get(reverse("wards:flags")).content.decode()
+
+
+def test_a_visa_ended_before_the_arrival_flags_an_overstay(client, rita):
+    desk = f.login(client, rita)
+    post(desk, FOREIGNER_URL, foreigner(visa_number="DL123", visa_expiry="2026-06-01"))
+    assert kinds(Declaration.objects.get()) == {FlagKind.VISA_EXPIRED}
+
+
+def test_valid_documents_raise_no_document_flag(client, rita):
+    desk = f.login(client, rita)
+    post(desk, FOREIGNER_URL, foreigner(visa_number="DL123", visa_expiry="2026-07-01"))
+    assert kinds(Declaration.objects.get()) == set()
+
+
+def test_a_csv_row_with_an_expired_passport_and_visa_is_filed_and_flagged(establishment, rita):
+    row = FOREIGNER | {"document_expiry": "2025-12-31", "visa_expiry": "01/06/2026"}
+    batch = run(upload(establishment, rita, make_csv(row)))
+
+    assert batch.status == csv_import.ImportStatus.FILED
+    assert kinds(Declaration.objects.get()) == {
+        FlagKind.LATE,
+        FlagKind.DOCUMENT_EXPIRED,
+        FlagKind.VISA_EXPIRED,
+    }
