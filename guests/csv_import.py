@@ -39,6 +39,7 @@ from .forms import (
     ForeignerForm,
     StayForm,
     already_staying_error,
+    check_entry_dates,
     nationality_choices,
 )
 from .models import (
@@ -366,8 +367,46 @@ def read_header(text: str) -> tuple[list[str], str]:
 
 
 def check_file(content: bytes) -> None:
-    """The checks that need no row: size, encoding, header. The upload page runs them at once."""
-    read_header(decode(content))
+    """The checks that need no row (size, encoding, header), and that the file is not the
+    template's example rows alone. The upload page runs them at once."""
+    text = decode(content)
+    header, delimiter = read_header(text)
+    examples = 0
+    for _line, cells in _records(text, delimiter):
+        if not is_example_row(_row_values(header, cells)):
+            return
+        examples += 1
+    if examples:
+        raise ImportFileError(
+            _(
+                "This file holds only the template's example guests: put your guests in their "
+                "place and upload it again."
+            )
+        )
+
+
+# The times of the template's rows change with every download: the rest is the same.
+EXAMPLE_SKIPPED = ("arrival", "expected_departure")
+
+
+def is_example_row(values: dict[str, str]) -> bool:
+    """A row of the downloadable template left as it came: its example guests are made up."""
+    return any(
+        all(
+            values.get(column.name, "") == getattr(column, f"example_{which}")
+            for column in COLUMNS
+            if column.name not in EXAMPLE_SKIPPED
+        )
+        for which in ("foreigner", "citizen")
+    )
+
+
+def example_row_message() -> str:
+    return _("This is an example guest of the template: replace it with a real guest or delete it.")
+
+
+def _row_values(header: list[str], cells: list[str]) -> dict[str, str]:
+    return {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -455,7 +494,10 @@ def check_rows(
                     % {"cells": len(cells), "columns": width},
                 )
                 continue
-            values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}
+            values = _row_values(header, cells)
+            if is_example_row(values):
+                result.error(line, "", example_row_message())
+                continue
             row = _check_row(result, line, values, establishment, batch_key, forms_cache)
             if row is None:
                 continue
@@ -504,6 +546,8 @@ def _check_row(
     stay_data["submission_key"] = str(guest_submission_key(batch_key, line))
     stay_form = forms_cache.bind(ImportStayForm, stay_data)
     guest_ok, stay_ok = guest_form.is_valid(), stay_form.is_valid()
+    if guest_ok and stay_ok:
+        guest_ok = check_entry_dates([guest_form], stay_form)
     if not (guest_ok and stay_ok):
         _form_errors(result, line, guest_form)
         _form_errors(result, line, stay_form)

@@ -7,6 +7,7 @@ the page keeps what was typed.
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,6 +56,83 @@ CENTURY_SEX_CODES = {
 PROVINCE_CODES = range(1, 97)  # 001-096, the pre-2025 province codes the numbers carry
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+# Besides letters (and the combining accents of a decomposed Vietnamese letter): what else a
+# person's name or a room may hold. A cell like "=1+1" or "@SUM(A1:A9)" is neither, and a
+# spreadsheet opening an export would run it as a formula.
+NAME_MARKS = frozenset(" '’-.")
+ROOM_MARKS = frozenset(" -./")
+
+
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("L")
+
+
+def _only(value: str, *, digits: bool, marks: frozenset[str]) -> bool:
+    if not value:
+        return True
+    first = value[0]
+    if not (_is_letter(first) or (digits and unicodedata.category(first) == "Nd")):
+        return False
+    return all(
+        _is_letter(ch)
+        or unicodedata.category(ch).startswith("M")
+        or (digits and unicodedata.category(ch) == "Nd")
+        or ch in marks
+        for ch in value
+    )
+
+
+def validate_name(value: str) -> None:
+    """A person's name: letters of any script (every Vietnamese and accented Latin letter),
+    spaces, apostrophes, hyphens and dots, starting with a letter. Used by the desk's forms
+    and so by the CSV import, which checks its rows with them."""
+    if not _only(value, digits=False, marks=NAME_MARKS):
+        raise ValidationError(
+            _(
+                "A name has only letters, spaces, apostrophes, hyphens and dots, and starts "
+                "with a letter."
+            ),
+            code="name_format",
+        )
+
+
+def validate_room(value: str) -> None:
+    """A room: letters, digits, spaces, hyphens, dots and slashes, starting with a letter or
+    a digit."""
+    if not _only(value, digits=True, marks=ROOM_MARKS):
+        raise ValidationError(
+            _(
+                "A room has only letters, digits, spaces, hyphens, dots and slashes, and "
+                "starts with a letter or a digit."
+            ),
+            code="room_format",
+        )
+
+
+def check_entry_dates(guest_forms: list[forms.BaseForm], stay: StayForm) -> bool:
+    """The date of entry into Viet Nam of each guest is not after the arrival (local date).
+    An error on the entry date of each guest that is; True when there is none. Needs the
+    forms cleaned, the guests and the stay being separate forms."""
+    arrival = getattr(stay, "cleaned_data", {}).get("arrival")
+    if arrival is None:
+        return True
+    arrival_date = deadlines.to_local(arrival).date()
+    ok = True
+    for form in guest_forms:
+        entry = (getattr(form, "cleaned_data", None) or {}).get("entry_date")
+        if entry is not None and entry > arrival_date:
+            form.add_error(
+                "entry_date",
+                ValidationError(
+                    _("The date of entry cannot be after the arrival (%(arrival)s)."),
+                    code="entry_after_arrival",
+                    params={"arrival": arrival_date.strftime("%d/%m/%Y")},
+                ),
+            )
+            ok = False
+    return ok
 
 
 def local_today() -> date:
@@ -173,7 +251,9 @@ class StayForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_room(self) -> str:
-        return self.cleaned_data["room"].strip()
+        room = self.cleaned_data["room"].strip()
+        validate_room(room)
+        return room
 
     def clean_arrival(self) -> datetime:
         arrival = self.cleaned_data["arrival"]
@@ -266,7 +346,9 @@ class GuestForm(forms.Form):
 
     def clean_full_name(self) -> str:
         # Kept exactly as typed (accents, case, inner spaces); only the edges are trimmed.
-        return self.cleaned_data["full_name"].strip()
+        name = self.cleaned_data["full_name"].strip()
+        validate_name(name)
+        return name
 
     def clean_birth_date(self) -> date:
         born = self.cleaned_data["birth_date"]

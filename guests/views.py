@@ -29,6 +29,7 @@ from .forms import (
     GuestFormSet,
     StayForm,
     already_staying_error,
+    check_entry_dates,
     guest_initial,
     quiet,
 )
@@ -142,7 +143,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         zone = guest.fill_from_mrz()
         quiet(stay)
         _focus(guest, guest.field_after_mrz(zone, then="full_name"))
-    elif guest.is_valid() and stay.is_valid():
+    elif guest.is_valid() and stay.is_valid() and check_entry_dates([guest], stay):
         was_returned = declaration.review_status == ReviewStatus.RETURNED
         data = {**guest.guest_data(), **{name: stay.cleaned_data[name] for name in STAY_FIELDS}}
         try:
@@ -338,7 +339,7 @@ def _file(request: HttpRequest, kind: DeclarationKind) -> HttpResponse:
         quiet(stay)
         _quiet_formset(formset)
         _focus(form, form.field_after_mrz(zone, then="visa_number"))
-    elif stay.is_valid() and formset.is_valid():
+    elif stay.is_valid() and formset.is_valid() and check_entry_dates(formset.filled_forms(), stay):
         guest_forms = formset.filled_forms()
         try:
             declarations = services.file_declarations(

@@ -76,7 +76,9 @@ def run(batch: ImportBatch) -> ImportBatch:
 
 
 def passport(n: int) -> dict[str, str]:
-    return FOREIGNER | {"document_number": f"P{n:07d}", "full_name": f"GUEST {n}"}
+    # A name has no digits: n spelt with the letters A to J.
+    name = "GUEST " + "".join(chr(ord("A") + int(digit)) for digit in str(n))
+    return FOREIGNER | {"document_number": f"P{n:07d}", "full_name": name}
 
 
 def test_a_good_file_files_every_row_with_its_deadline_and_late_mark(establishment, rita):
@@ -165,11 +167,11 @@ def test_a_semicolon_file_with_a_byte_order_mark_is_accepted(establishment, rita
 
 
 def test_cells_that_look_like_formulas_are_kept_as_plain_text(establishment, rita):
-    name = '=HYPERLINK("http://evil.example","Click")'
-    batch = run(upload(establishment, rita, make_csv(FOREIGNER | {"full_name": name})))
+    port = '=HYPERLINK("http://evil.example","Click")'
+    batch = run(upload(establishment, rita, make_csv(FOREIGNER | {"entry_port": port})))
 
     assert batch.status == ImportStatus.FILED
-    assert Declaration.objects.get().full_name == name
+    assert Declaration.objects.get().entry_port == port
 
 
 def test_a_retried_job_files_nothing_twice(establishment, rita):
@@ -231,9 +233,63 @@ def test_a_header_missing_a_column_is_a_clear_error():
     assert caught.value.line == 1
 
 
-def test_the_template_is_a_valid_file(establishment):
+def test_the_template_unchanged_is_refused_and_files_nothing(establishment, rita):
     content = csv_import.template_csv().encode()
-    result = csv_import.check_rows(content=content, establishment=establishment)
+    with pytest.raises(csv_import.ImportFileError) as caught:
+        csv_import.check_file(content)
+    assert "example guests" in caught.value.message
+
+    batch = run(upload(establishment, rita, content))
+    assert batch.status == ImportStatus.FAILED
+    errors, _count = csv_import.batch_errors(batch)
+    assert [(e["line"], e["field"]) for e in errors] == [(2, ""), (3, "")]
+    assert "example guest of the template" in errors[0]["message"]
+    assert not Declaration.objects.exists()
+
+
+def test_the_template_with_its_examples_replaced_is_a_valid_file(establishment):
+    text = csv_import.template_csv()
+    text = text.replace("MÜLLER Anna Lena", "O'Brien Jean-Luc").replace("Nguyễn Văn An", "Ánh")
+    csv_import.check_file(text.encode())
+    result = csv_import.check_rows(content=text.encode(), establishment=establishment)
 
     assert result.errors == []
     assert len(result.rows) == 2
+
+
+def test_an_example_row_left_among_real_guests_is_refused(establishment, rita):
+    example = csv_import.template_csv().splitlines()[1]
+    content = make_csv(CITIZEN) + (example + "\r\n").encode()
+    csv_import.check_file(content)  # not the examples alone: refused by line, below
+    batch = run(upload(establishment, rita, content))
+
+    errors, _count = csv_import.batch_errors(batch)
+    assert [(e["line"], e["field"]) for e in errors] == [(3, "")]
+    assert not Declaration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("full_name", "@SUM(A1:A9)"), ("room", "=1+1"), ("full_name", "An 2")]
+)
+def test_what_cannot_be_a_name_or_a_room_is_refused(establishment, rita, column, value):
+    batch = run(upload(establishment, rita, make_csv(CITIZEN | {column: value})))
+
+    errors, _count = csv_import.batch_errors(batch)
+    assert [(e["line"], e["field"]) for e in errors] == [(2, column)]
+    assert not Declaration.objects.exists()
+
+
+def test_an_entry_date_after_the_arrival_is_refused(establishment, rita):
+    row = FOREIGNER | {"entry_date": "2026-06-15"}  # arrival 2026-06-14 20:00
+    batch = run(upload(establishment, rita, make_csv(row)))
+
+    errors, _count = csv_import.batch_errors(batch)
+    assert errors == [
+        {
+            "line": 2,
+            "field": "entry_date",
+            "message": "The date of entry cannot be after the arrival (14/06/2026).",
+        }
+    ]
+    ok = run(upload(establishment, rita, make_csv(FOREIGNER | {"entry_date": "14/06/2026"})))
+    assert ok.status == ImportStatus.FILED

@@ -434,3 +434,29 @@ def test_it_files_for_the_receptionists_own_establishment(client, ron, other_est
     f.login(client, ron)
     post(client, CITIZEN_URL, citizen())
     assert Declaration.objects.get().establishment == other_establishment
+
+
+@pytest.mark.django_db
+def test_an_entry_date_after_the_arrival_files_nothing_and_says_so_on_the_entry_date(desk):
+    response = post(desk, FOREIGNER_URL, foreigner(0), foreigner(1, entry_date="2026-06-16"))
+
+    assert response.status_code == 400
+    assert Declaration.objects.count() == 0
+    forms = response.context["formset"].forms
+    assert forms[1].errors["entry_date"] == [
+        "The date of entry cannot be after the arrival (15/06/2026)."
+    ]
+    assert not forms[0].errors
+
+    assert post(desk, FOREIGNER_URL, foreigner(0, entry_date="2026-06-15")).status_code == 302
+    assert Declaration.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_formula_for_a_name_or_a_room_files_nothing(desk):
+    response = post(desk, CITIZEN_URL, citizen(0, full_name="@SUM(A1:A9)"), room="=1+1")
+
+    assert response.status_code == 400
+    assert Declaration.objects.count() == 0
+    assert "full_name" in response.context["formset"].forms[0].errors
+    assert "room" in response.context["stay"].errors

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import translation
 
 from guests.deadlines import LOCAL_TZ
-from guests.forms import CitizenForm, ForeignerForm, StayForm
+from guests.forms import CitizenForm, ForeignerForm, StayForm, check_entry_dates
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
 
@@ -163,3 +163,61 @@ def test_the_stay_defaults_to_arriving_now_local_time():
     form = StayForm()
     assert 'value="2026-06-15T10:00"' in str(form["arrival"])
     assert form["submission_key"].value()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["O'Brien", "Nguyễn Thị Ánh", "Jean-Luc", "Müller", "D. Smith", "Đặng Văn Đức"]
+)
+def test_a_real_name_is_accepted(establishment, name):
+    form = foreigner_form(establishment, full_name=name)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["full_name"] == name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["@SUM(A1:A9)", "=1+1", "-Anna", "'Anna", "Anna 2", "A<b>"])
+def test_what_cannot_be_a_name_is_refused(establishment, name):
+    form = citizen_form(establishment, full_name=name)
+    assert not form.is_valid()
+    assert form.errors["full_name"] == [
+        "A name has only letters, spaces, apostrophes, hyphens and dots, and starts with a letter."
+    ]
+
+
+def stay_form(**overrides) -> StayForm:
+    data = {
+        "room": "101",
+        "arrival": "2026-06-15T09:00",
+        "expected_departure": "2026-06-16T12:00",
+        "submission_key": "5b1f3c5e-8d0a-4d8e-9a53-7c2f1e6b9d41",
+    }
+    data.update(overrides)
+    return StayForm(data)
+
+
+@pytest.mark.parametrize("room", ["101", "A-12", "B.2", "12/3", "Phòng 5"])
+def test_a_real_room_is_accepted(room):
+    form = stay_form(room=room)
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("room", ["=1+1", "@SUM(A1)", "-5", "/1", "1;2"])
+def test_what_cannot_be_a_room_is_refused(room):
+    form = stay_form(room=room)
+    assert not form.is_valid()
+    assert "A room has only letters" in form.errors["room"][0]
+
+
+@pytest.mark.django_db
+def test_an_entry_date_after_the_arrival_is_refused_on_the_entry_date(establishment):
+    stay = stay_form()
+    late = foreigner_form(establishment, entry_date="2026-06-16")
+    same_day = foreigner_form(establishment, entry_date="2026-06-15")
+    assert stay.is_valid() and late.is_valid() and same_day.is_valid()
+
+    assert check_entry_dates([same_day], stay)
+    assert not check_entry_dates([late], stay)
+    assert late.errors["entry_date"] == [
+        "The date of entry cannot be after the arrival (15/06/2026)."
+    ]

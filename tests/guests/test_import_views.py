@@ -224,3 +224,15 @@ def test_an_officer_cannot_upload(client, omar):
 
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_uploading_the_template_unchanged_files_nothing(client, rita, enqueued):
+    desk = f.login(client, rita)
+    template = desk.get(reverse("guests:import_template")).content
+    response = post_file(desk, template, name="luutru-import-template.csv")
+
+    assert response.status_code == 200
+    assert "example guests" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert enqueued == []

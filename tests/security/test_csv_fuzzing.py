@@ -74,7 +74,8 @@ def valid_rows() -> list[dict[str, str]]:
             "birth_date": "03/07/1990",
             "document_number": "001090012345",
             "reason": "Công tác",
-            "room": "102",
+            # Not the template's example guest (room 102), which is refused.
+            "room": "103",
             **stay,
         },
     ]
@@ -252,8 +253,7 @@ def test_random_uploads_never_break_the_upload_or_the_batch_pages(clients, estab
 
 def test_formula_like_cells_are_filed_as_plain_text(establishment, rita):
     rows = valid_rows()
-    rows[0]["full_name"] = FORMULAS[0]
-    rows[1]["full_name"] = "=1+2"
+    rows[0]["entry_port"] = FORMULAS[0]
     rows[1]["reason"] = "@SUM(A1)"
     content = to_csv(rows, header=list(csv_import.COLUMN_NAMES)).encode()
     batch = csv_import.create_import_batch(
@@ -261,9 +261,23 @@ def test_formula_like_cells_are_filed_as_plain_text(establishment, rita):
     )
     batch = csv_import.run_import(batch_id=batch.pk)
     assert batch.status == ImportStatus.FILED, csv_import.batch_errors(batch)
-    names = set(Declaration.objects.values_list("full_name", flat=True))
-    assert names == {FORMULAS[0], "=1+2"}
-    assert Declaration.objects.get(full_name="=1+2").reason == "@SUM(A1)"
+    assert Declaration.objects.get(kind="foreigner").entry_port == FORMULAS[0]
+    assert Declaration.objects.get(kind="citizen").reason == "@SUM(A1)"
+
+
+def test_formula_like_names_and_rooms_are_refused(establishment, rita):
+    rows = valid_rows()
+    rows[0]["full_name"] = FORMULAS[0]
+    rows[1]["room"] = "=1+2"
+    content = to_csv(rows, header=list(csv_import.COLUMN_NAMES)).encode()
+    batch = csv_import.create_import_batch(
+        establishment=establishment, uploaded_by=rita, filename="g.csv", content=content
+    )
+    batch = csv_import.run_import(batch_id=batch.pk)
+    assert batch.status == ImportStatus.FAILED
+    errors, _count = csv_import.batch_errors(batch)
+    assert [(e["line"], e["field"]) for e in errors] == [(2, "full_name"), (3, "room")]
+    assert not Declaration.objects.exists()
 
 
 def test_an_upload_with_no_file_or_two_files_is_a_form_error(clients, establishment):

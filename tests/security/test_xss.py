@@ -44,7 +44,6 @@ FIELDS = [
     "establishment address",
     "owner name",
     "refusal reason",
-    "foreigner name",
     "entry port",
     "citizen name",
     "reason for stay",
@@ -118,7 +117,9 @@ def scene(ward, omar, cora, db) -> Scene:
     # The desk files a foreigner, late (a flag), and a citizen; the owner opens an account.
     foreigner = {
         "mrz": "",
-        "full_name": payload("foreigner name"),
+        # The desk refuses markup in names and rooms (what cannot be a name); the payloads of
+        # those fields are written below as an older row or an import might hold them.
+        "full_name": "Anna Schmidt",
         "sex": "F",
         "birth_date": "1985-02-03",
         "nationality": "DE",
@@ -133,18 +134,21 @@ def scene(ward, omar, cora, db) -> Scene:
     posted(
         desk,
         reverse("guests:file_foreigner"),
-        filing_input(foreigner, room=ROOM, arrived_hours_ago=30),
+        filing_input(foreigner, room="101", arrived_hours_ago=30),
     )
     citizen = {
-        "full_name": payload("citizen name"),
+        "full_name": "Nguyễn Văn An",
         "sex": "M",
         "birth_date": "1990-01-01",
         "document_number": "001090012345",
         "reason": payload("reason for stay"),
     }
-    posted(desk, reverse("guests:file_citizen"), filing_input(citizen, room=ROOM))
+    posted(desk, reverse("guests:file_citizen"), filing_input(citizen, room="102"))
     filed_foreigner = Declaration.objects.get(establishment=establishment, kind="foreigner")
     filed_citizen = Declaration.objects.get(establishment=establishment, kind="citizen")
+    Declaration.objects.filter(pk=filed_citizen.pk).update(
+        full_name=payload("citizen name"), room=ROOM
+    )
     posted(
         owner,
         reverse("establishments:staff_add"),
@@ -193,11 +197,18 @@ def scene(ward, omar, cora, db) -> Scene:
     posted(commander, reverse("wards:beats"), {"name": payload("beat name")})
 
     # The desk corrects the foreigner; the owner resolves the late flag.
-    corrected = {**foreigner, "full_name": payload("corrected name"), "action": "correct"}
+    corrected = {**foreigner, "full_name": "Anna Schmidt Weber", "action": "correct"}
     corrected.update(
-        {k: v for k, v in filing_input({}, room=ROOM, arrived_hours_ago=30).items() if "-" not in k}
+        {
+            k: v
+            for k, v in filing_input({}, room="101", arrived_hours_ago=30).items()
+            if "-" not in k
+        }
     )
     posted(desk, reverse("guests:correct", args=[filed_foreigner.pk]), corrected)
+    Declaration.objects.filter(pk=filed_foreigner.pk).update(
+        full_name=payload("corrected name"), room=ROOM
+    )
     flag = Flag.objects.get(establishment=establishment, kind="late")
     posted(
         owner,
@@ -300,22 +311,23 @@ def test_no_page_shows_a_payload_as_markup_and_every_field_is_shown(scene):
 
 
 def test_flash_messages_and_form_errors_escape_what_was_typed(scene):
-    # "Filed: <names>, room <room>." comes back on the next page.
+    # "Filed: <names>, room <room>." comes back on the next page: a name's apostrophe escaped.
     guest = {
-        "full_name": payload("citizen name"),
+        "full_name": "Anna O'Brien",
         "sex": "F",
         "birth_date": "1991-01-01",
         "document_number": "001191012345",
         "reason": "",
     }
     response = scene.desk.post(
-        reverse("guests:file_citizen"), filing_input(guest, room=ROOM), follow=True
+        reverse("guests:file_citizen"), filing_input(guest, room="12"), follow=True
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "citizen name" in found_escaped(body) and not RAW.search(body)
-    # A form with an error shows the typed values again, escaped inside the value attributes.
-    guest["birth_date"] = "2999-01-01"
+    assert "Anna O&#x27;Brien" in body and "Anna O'Brien" not in body
+    # A form with an error (markup is not a name) shows the typed values again, escaped
+    # inside the value attributes.
+    guest["full_name"] = payload("citizen name")
     response = send(scene.desk, "POST", reverse("guests:file_citizen"), filing_input(guest))
     assert response.status_code == 400
     body = response.content.decode()
@@ -336,7 +348,7 @@ def test_flash_messages_and_form_errors_escape_what_was_typed(scene):
         response = send(scene.desk, "POST", reverse("guests:file_foreigner"), data)
         body = response.content.decode()
         assert not RAW.search(body), action
-        assert "foreigner name" in found_escaped(body), action
+        assert payload("foreigner name") in html.unescape(body), action
     response = send(
         Client(),
         "POST",
