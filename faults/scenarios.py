@@ -29,6 +29,11 @@ from .desk import Attempt, Desk
 from .stack import PrivateStack, say, wait_until
 
 
+def spelled(number: str) -> str:
+    """A unique guest name for each attempt, in letters: the desk refuses digits in a name."""
+    return number.translate(str.maketrans("0123456789", "ABCDEFGHIJ"))
+
+
 @dataclass
 class Outcome:
     name: str
@@ -110,7 +115,7 @@ def redis_outage(
             except queue.Empty:
                 return
             attempt = desk.file_foreigner(
-                name=f"Redis Guest {i:03d}",
+                name=f"Redis Guest {spelled(f'{i:03d}')}",
                 room=f"R{i:03d}",
                 passport=f"R{i:08d}",
                 late=i % 4 == 1,
@@ -315,7 +320,7 @@ def postgres_restart(
             if stop.is_set():
                 return
             attempt = desk.file_foreigner(
-                name=f"Postgres Guest {n}-{seq:05d}",
+                name=f"Postgres Guest {spelled(f'{n}-{seq:05d}')}",
                 room=f"P{n}-{seq:05d}",
                 passport=f"P{n}{seq:07d}",
             )
