@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from establishments.models import Establishment
 from luutru.models import User
-from wards.flagging import raise_filing_flags
+from wards.flagging import raise_document_flags, raise_filing_flags
 
 from . import documents
 from .models import (
@@ -246,6 +246,8 @@ def correct_declaration(
         created_by=corrected_by,
         created_at=now,
     )
+    if {"document_expiry", "visa_expiry", "arrival"} & set(changed):
+        raise_document_flags([locked], at=now)
     for name in update_fields:
         setattr(declaration, name, getattr(locked, name))
     return version

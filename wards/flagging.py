@@ -164,8 +164,17 @@ def raise_filing_flags(declarations: Iterable[Declaration], *, at: datetime) -> 
     notification.
     """
     filed = [d for d in declarations if d.pk is not None]
+    late = _raise_for_declarations(FlagKind.LATE, [d for d in filed if d.late], at=at)
+    return late + raise_document_flags(filed, at=at)
+
+
+def raise_document_flags(declarations: Iterable[Declaration], *, at: datetime) -> int:
+    """DOCUMENT_EXPIRED and VISA_EXPIRED for the declarations whose documents had expired
+    before the arrival: at filing, and again after a correction changed an expiry or the
+    arrival (an open flag of the same kind is not raised twice). Lateness is not re-judged
+    by a correction (guests.services.correct_declaration), so LATE is not here."""
+    filed = [d for d in declarations if d.pk is not None]
     rules = [
-        (FlagKind.LATE, lambda d: d.late),
         (FlagKind.DOCUMENT_EXPIRED, Declaration.document_expired),
         (FlagKind.VISA_EXPIRED, Declaration.visa_expired),
     ]

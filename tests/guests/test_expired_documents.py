@@ -1,14 +1,14 @@
 """A guest with an expired passport or an expired visa (an overstay) is filed, never refused:
 the desk sees a warning and the police get a flag, at the desk and from a CSV upload."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from guests import csv_import
+from guests import csv_import, services
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration
 from tests import factories as f
@@ -74,3 +74,24 @@ def test_a_csv_row_with_an_expired_passport_and_visa_is_filed_and_flagged(establ
         FlagKind.DOCUMENT_EXPIRED,
         FlagKind.VISA_EXPIRED,
     }
+
+
+def test_a_correction_to_an_expired_passport_or_visa_flags_it_once(client, rita):
+    desk = f.login(client, rita)
+    post(desk, FOREIGNER_URL, foreigner())
+    declaration = Declaration.objects.get()
+    assert kinds(declaration) == set()
+
+    services.correct_declaration(
+        declaration=declaration, corrected_by=rita, data={"document_expiry": date(2026, 1, 1)}
+    )
+    assert kinds(declaration) == {FlagKind.DOCUMENT_EXPIRED}
+    services.correct_declaration(
+        declaration=declaration,
+        corrected_by=rita,
+        data={"visa_number": "DL123", "visa_expiry": date(2026, 6, 1), "room": "202"},
+    )
+    services.correct_declaration(declaration=declaration, corrected_by=rita, data={"room": "203"})
+
+    assert kinds(declaration) == {FlagKind.DOCUMENT_EXPIRED, FlagKind.VISA_EXPIRED}
+    assert Flag.objects.filter(declaration=declaration).count() == 2
