@@ -68,6 +68,7 @@ def file_declarations(
     stay: Mapping[str, Any],
     submission_key: uuid.UUID,
     checked_unfiled: bool = False,
+    at: datetime | None = None,
 ) -> list[Declaration]:
     """File the guests of one room at once, all or none, each with its deadline and late mark
     fixed at this moment, and its version 1.
@@ -76,13 +77,14 @@ def file_declarations(
     submit again) files nothing and returns the declarations it filed the first time.
     ``checked_unfiled``: the caller has just looked (``filed_with``) and found it unfiled, so
     the look-up is not repeated; one filed since is still caught by the unique constraint.
+    ``at``: the moment of filing, now unless the demo replays a past day.
     """
     keys = [guest_submission_key(submission_key, i) for i in range(len(guests))]
     already = [] if checked_unfiled else _filed(establishment, keys)
     if already:
         return already
 
-    now = timezone.now()
+    now = at or timezone.now()
     declarations = []
     for key, guest in zip(keys, guests, strict=True):
         declaration = Declaration(
@@ -186,7 +188,11 @@ def current_version_number(declaration: Declaration) -> int:
 
 @transaction.atomic
 def correct_declaration(
-    *, declaration: Declaration, corrected_by: User, data: Mapping[str, Any]
+    *,
+    declaration: Declaration,
+    corrected_by: User,
+    data: Mapping[str, Any],
+    at: datetime | None = None,
 ) -> DeclarationVersion | None:
     """Change what the declaration says, keeping every earlier version untouched: the changed
     fields go into the declaration and a full snapshot into version n+1. A correction that
@@ -211,7 +217,7 @@ def correct_declaration(
         .select_related("establishment__ward")
         .get(pk=declaration.pk)
     )
-    now = timezone.now()
+    now = at or timezone.now()
     if not correction_open(locked, at=now):
         raise CorrectionClosed
     changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
@@ -263,7 +269,11 @@ class ReviewConflict(Exception):
 
 @transaction.atomic
 def confirm_declaration(
-    *, declaration: Declaration, officer: User, version_number: int | None = None
+    *,
+    declaration: Declaration,
+    officer: User,
+    version_number: int | None = None,
+    at: datetime | None = None,
 ) -> ReviewEvent:
     """The police accept the declaration as it stands. Only a pending declaration can be
     confirmed; a confirmation is final until the front desk corrects the declaration again."""
@@ -274,6 +284,7 @@ def confirm_declaration(
         status=ReviewStatus.CONFIRMED,
         reason="",
         version_number=version_number,
+        at=at,
     )
 
 
@@ -284,6 +295,7 @@ def return_declaration(
     officer: User,
     reason: str,
     version_number: int | None = None,
+    at: datetime | None = None,
 ) -> ReviewEvent:
     """The police send the declaration back to the front desk, saying why. Only a pending
     declaration can be returned: a confirmed one stays confirmed, so a stale "return" click
@@ -299,6 +311,7 @@ def return_declaration(
         status=ReviewStatus.RETURNED,
         reason=reason,
         version_number=version_number,
+        at=at,
     )
 
 
@@ -310,6 +323,7 @@ def _review(
     status: ReviewStatus,
     reason: str,
     version_number: int | None,
+    at: datetime | None,
 ) -> ReviewEvent:
     # Locked like a correction, so that a decision and a correction cannot cross: the event
     # names the version the decision was about.
@@ -321,7 +335,7 @@ def _review(
     current = current_version_number(locked)
     if version_number is not None and version_number != current:
         raise ReviewConflict
-    now = timezone.now()
+    now = at or timezone.now()
     # A returned declaration is due back corrected within the ward's window.
     correction_due_at = (
         now + timedelta(hours=locked.establishment.ward.correction_window_hours)

@@ -10,24 +10,16 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.utils import timezone
 
 from establishments.models import Establishment
-from guests import deadlines
-from guests.models import (
-    Declaration,
-    DeclarationKind,
-    DeclarationVersion,
-    DocumentType,
-    RegisterClosing,
-    ReviewAction,
-    ReviewEvent,
-    ReviewStatus,
-    Sex,
-)
+from guests import register, services
+from guests.models import Declaration, DeclarationKind, DocumentType, RegisterClosing, Sex
 from luutru.models import User
 from wards import flagging
 
@@ -132,6 +124,19 @@ def _guest(rng: random.Random, today: date) -> tuple[str, dict]:
     }
 
 
+@dataclass
+class _Stay:
+    """One demo guest's stay, planned before it is replayed through the services."""
+
+    establishment: Establishment
+    desk: User
+    kind: str
+    guest: dict
+    stay: dict
+    submission_key: uuid.UUID
+    declaration: Declaration | None = None
+
+
 def load_guests(
     *,
     establishments: list[Establishment],
@@ -140,7 +145,13 @@ def load_guests(
     rng: random.Random,
 ) -> GuestCounts:
     """File a few days of guests at each establishment. `receptionists` maps an
-    establishment's id to the account that files for it."""
+    establishment's id to the account that files for it.
+
+    The days are planned first (who arrives when, who files late, checks out, is corrected,
+    confirmed or returned, which registers are closed), then replayed in the order they
+    happened through the services a real desk and officer use (guests.services,
+    guests.register.close_register), each at its own time: so the demo's declarations carry
+    their versions, late marks, flags and notifications exactly as real ones would."""
     now = timezone.now()
     today = timezone.localdate(now)
     # The lodgings were approved before the days they file for, so that they owe those days'
@@ -149,10 +160,14 @@ def load_guests(
     Establishment.objects.filter(pk__in=[e.pk for e in establishments]).update(created_at=approved)
     for establishment in establishments:
         establishment.created_at = approved
-    declarations: list[Declaration] = []
-    corrected: list[Declaration] = []
-    reviews: list[tuple[Declaration, str]] = []
-    closings: list[RegisterClosing] = []
+    # (time, order of planning, action): sorted, then run.
+    events: list[tuple[datetime, int, Callable[[], object]]] = []
+
+    def plan(at: datetime, action: Callable[[], object]) -> None:
+        if at <= now:
+            events.append((at, len(events), action))
+
+    stays: list[_Stay] = []
     for establishment in establishments:
         remote = establishment.ward.remote
         desk = receptionists[establishment.pk]
@@ -163,109 +178,107 @@ def load_guests(
                 latest = min(latest, int((now - _local(day, 0)).total_seconds() // 60) - 30)
             if latest < 0:
                 continue
-            filed_today = []
             for _n in range(rng.randint(0, max(1, establishment.room_count // 8))):
                 kind, guest = _guest(rng, today)
                 arrival = _local(day, rng.randint(0, latest))
                 nights = rng.randint(1, 4)
-                departure = timezone.make_aware(
-                    datetime.combine(day + timedelta(days=nights), time(12))
-                )
-                declaration = Declaration(
+                room = str(rng.randint(1, 6) * 100 + rng.randint(1, 12))
+                stay = _Stay(
                     establishment=establishment,
+                    desk=desk,
                     kind=kind,
-                    room=str(rng.randint(1, 6) * 100 + rng.randint(1, 12)),
-                    arrival=arrival,
-                    expected_departure=departure,
-                    filed_by=desk,
+                    guest=guest,
+                    stay={
+                        "room": room,
+                        "arrival": arrival,
+                        "expected_departure": timezone.make_aware(
+                            datetime.combine(day + timedelta(days=nights), time(12))
+                        ),
+                    },
                     submission_key=uuid.UUID(int=rng.getrandbits(128)),
-                    **guest,
                 )
-                declaration.deadline = declaration.legal_deadline(remote=remote)
+                stays.append(stay)
+                deadline = Declaration(kind=kind, arrival=arrival).legal_deadline(remote=remote)
                 # Most desks file within minutes of check-in; one in twenty misses the line.
                 if rng.random() < 0.05:
-                    declaration.filed_at = declaration.deadline + timedelta(
-                        minutes=rng.randint(5, 300)
-                    )
+                    filed_at = deadline + timedelta(minutes=rng.randint(5, 300))
                 else:
-                    declaration.filed_at = arrival + timedelta(minutes=rng.randint(1, 20))
-                declaration.filed_at = min(declaration.filed_at, now)
-                declaration.late = deadlines.is_late(declaration.filed_at, declaration.deadline)
-                # Most guests who were due to leave have checked out; a few are overdue.
-                if departure < now and rng.random() < 0.9:
-                    declaration.departed_at = departure - timedelta(minutes=rng.randint(0, 90))
-                    declaration.departed_by = desk
+                    filed_at = arrival + timedelta(minutes=rng.randint(1, 20))
+                filed_at = min(filed_at, now)
+                corrected = rng.random() < 0.03
+                if corrected:
+                    # The room was typed wrong at check-in and put right an hour later.
+                    stay.stay["room"] = f"{room}A"
+                plan(filed_at, partial(_file, stay, at=filed_at))
+                if corrected:
+                    corrected_at = min(filed_at + timedelta(hours=1), now)
+                    plan(corrected_at, partial(_correct, stay, {"room": room}, at=corrected_at))
+                # Past days are mostly reviewed; a few were returned.
                 if back > 0:
                     roll = rng.random()
+                    reviewed_at = min(filed_at + timedelta(hours=rng.randint(1, 10)), now)
+                    if corrected:
+                        reviewed_at = min(max(reviewed_at, filed_at + timedelta(hours=2)), now)
                     if roll < 0.03:
-                        declaration.review_status = ReviewStatus.RETURNED
-                        reviews.append((declaration, ReviewAction.RETURNED))
+                        reason = rng.choice(RETURN_REASONS)
+                        plan(reviewed_at, partial(_return, stay, officer, reason, at=reviewed_at))
                     elif roll < 0.9:
-                        declaration.review_status = ReviewStatus.CONFIRMED
-                        reviews.append((declaration, ReviewAction.CONFIRMED))
-                if rng.random() < 0.03:
-                    corrected.append(declaration)
-                declaration.schedule_sweeps(ward=establishment.ward)
-                if declaration.review_status != ReviewStatus.PENDING:
-                    declaration.review_due_at = None
-                if declaration.review_status == ReviewStatus.RETURNED:
-                    declaration.correction_due_at = declaration.filed_at + timedelta(
-                        hours=establishment.ward.correction_window_hours
-                    )
-                declarations.append(declaration)
-                filed_today.append(declaration)
+                        plan(reviewed_at, partial(_confirm, stay, officer, at=reviewed_at))
+                # Most guests who were due to leave have checked out; a few are overdue.
+                departure = stay.stay["expected_departure"]
+                if departure < now and rng.random() < 0.9:
+                    left = departure - timedelta(minutes=rng.randint(0, 90))
+                    left = max(left, filed_at + timedelta(minutes=1))
+                    plan(left, partial(_check_out, stay, at=left))
             # Past days are closed the next morning, except by a few forgetful desks.
             if back > 0 and rng.random() < 0.92:
-                closings.append(
-                    RegisterClosing(
+                closed_at = _local(day + timedelta(days=1), rng.randint(0, 7 * 60))
+                plan(
+                    closed_at,
+                    partial(
+                        register.close_register,
                         establishment=establishment,
                         day=day,
-                        foreigners=sum(d.kind == DeclarationKind.FOREIGNER for d in filed_today),
-                        citizens=sum(d.kind == DeclarationKind.CITIZEN for d in filed_today),
-                        late=sum(d.late for d in filed_today),
-                        closed_by=desk,
-                        closed_at=_local(day + timedelta(days=1), rng.randint(0, 7 * 60)),
-                    )
+                        by=desk,
+                        at=closed_at,
+                    ),
                 )
 
-    Declaration.objects.bulk_create(declarations)
-    versions = [
-        DeclarationVersion(
-            declaration=d, number=1, data=d.snapshot(), created_by=d.filed_by, created_at=d.filed_at
-        )
-        for d in declarations
-    ]
-    for declaration in corrected:
-        # The room was typed wrong at check-in and put right an hour later.
-        first = dict(versions[declarations.index(declaration)].data)
-        first["room"] = f"{declaration.room}A"
-        versions[declarations.index(declaration)].data = first
-        versions.append(
-            DeclarationVersion(
-                declaration=declaration,
-                number=2,
-                data=declaration.snapshot(),
-                created_by=declaration.filed_by,
-                created_at=min(declaration.filed_at + timedelta(hours=1), now),
-            )
-        )
-    DeclarationVersion.objects.bulk_create(versions)
-    ReviewEvent.objects.bulk_create(
-        ReviewEvent(
-            declaration=d,
-            action=action,
-            reason=rng.choice(RETURN_REASONS) if action == ReviewAction.RETURNED else "",
-            version_number=2 if d in corrected else 1,
-            by=officer,
-            at=min(d.filed_at + timedelta(hours=rng.randint(1, 10)), now),
-        )
-        for d, action in reviews
-    )
-    RegisterClosing.objects.bulk_create(closings)
-    # The flags real filings and the beat would have raised: late ones as each was filed (the
-    # filing's own function, with the filing's time), missing registers by the sweep.
-    for declaration in declarations:
-        if declaration.late:
-            flagging.raise_filing_flags([declaration], at=declaration.filed_at)
+    for _at, _order, action in sorted(events, key=lambda event: event[:2]):
+        action()
+    # The missing registers are found by the beat's sweep, as they would have been.
     flagging.sweep_missing(now=now)
-    return GuestCounts(len(declarations), len(closings))
+    return GuestCounts(
+        sum(stay.declaration is not None for stay in stays),
+        RegisterClosing.objects.filter(establishment__in=establishments).count(),
+    )
+
+
+def _file(stay: _Stay, *, at: datetime) -> None:
+    (stay.declaration,) = services.file_declarations(
+        establishment=stay.establishment,
+        filed_by=stay.desk,
+        kind=stay.kind,
+        guests=[stay.guest],
+        stay=stay.stay,
+        submission_key=stay.submission_key,
+        at=at,
+    )
+
+
+def _correct(stay: _Stay, data: dict, *, at: datetime) -> None:
+    services.correct_declaration(
+        declaration=stay.declaration, corrected_by=stay.desk, data=data, at=at
+    )
+
+
+def _confirm(stay: _Stay, officer: User, *, at: datetime) -> None:
+    services.confirm_declaration(declaration=stay.declaration, officer=officer, at=at)
+
+
+def _return(stay: _Stay, officer: User, reason: str, *, at: datetime) -> None:
+    services.return_declaration(declaration=stay.declaration, officer=officer, reason=reason, at=at)
+
+
+def _check_out(stay: _Stay, *, at: datetime) -> None:
+    services.check_out(declarations=[stay.declaration], at=at, by=stay.desk)

@@ -220,3 +220,46 @@ def test_the_demo_flags_agree_with_its_filings_board_register_page_and_sweep(cli
         timezone.localdate(now) - timedelta(days=back) for back in range(demo_guests.DAYS)
     ]
     assert any(d.state == register.DayState.CLOSED for d in days)
+
+
+def test_the_demo_is_filed_reviewed_and_closed_through_the_services(loaded):
+    """What a real desk and officer would have left: version 1 written at each filing, a
+    version 2 for each correction, a review event naming the version it decided, each
+    closing counting what had been filed by the time it was closed."""
+    from django.db.models import Count, Max
+
+    from guests.models import Declaration, DeclarationVersion, RegisterClosing, ReviewStatus
+
+    declarations = Declaration.objects.annotate(
+        versions_count=Count("versions", distinct=True),
+        last_version=Max("versions__number"),
+        review_count=Count("reviews", distinct=True),
+    )
+    assert declarations.count() > 100
+    firsts = DeclarationVersion.objects.filter(number=1)
+    assert firsts.count() == declarations.count()
+    for version in firsts.select_related("declaration"):
+        assert version.created_at == version.declaration.filed_at
+        assert version.created_by_id == version.declaration.filed_by_id
+    corrected = declarations.filter(versions_count=2)
+    assert corrected.exists()
+    for declaration in corrected:
+        first, second = declaration.versions.order_by("number")
+        assert first.data["room"] == declaration.room + "A"
+        assert second.data["room"] == declaration.room
+    reviewed = declarations.exclude(review_status=ReviewStatus.PENDING)
+    assert reviewed.filter(review_status=ReviewStatus.RETURNED).exists()
+    for declaration in reviewed:
+        (event,) = declaration.reviews.all()
+        assert event.action == declaration.review_status
+        assert event.version_number == declaration.last_version
+        assert event.at >= declaration.filed_at
+    assert not declarations.filter(review_status=ReviewStatus.PENDING, review_count__gt=0).exists()
+
+    closings = RegisterClosing.objects.all()
+    assert closings.exists()
+    for closing in closings:
+        filed = Declaration.objects.filter(
+            establishment=closing.establishment, filed_at__lte=closing.closed_at
+        ).filter(arrival__date=closing.day)
+        assert closing.foreigners + closing.citizens == filed.count(), closing.day
