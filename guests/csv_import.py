@@ -23,9 +23,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -305,22 +306,45 @@ class CheckResult:
     rows: list[Row] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
-    def error(self, line: int | None, column: str, message: str) -> None:
-        self.errors.append({"line": line, "field": column, "message": str(message)})
+    def error(self, line: int | None, column: str, message: str | Promise) -> None:
+        """``message`` lazy where it can be, so that the stored errors can be written in every
+        language (_store_errors) and read in the reader's."""
+        self.errors.append({"line": line, "field": column, "message": ErrorText(message)})
+
+
+class ErrorText(str):
+    """An error's text in the active language that still knows its lazy source, to be written
+    again in the other languages."""
+
+    source: str | Promise
+
+    def __new__(cls, message: str | Promise) -> ErrorText:
+        text = super().__new__(cls, str(message))
+        text.source = message
+        return text
+
+
+def translatable(message: str | Promise, params: dict[str, Any] | None = None) -> str | Promise:
+    """``message % params`` rendered when it is read, in the language active then."""
+    if not params:
+        return message
+    return lazy(lambda: str(message) % params, str)()
 
 
 def decode(content: bytes) -> str:
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(
-            _("The file is larger than %(mb)d MB: split it into several files.")
-            % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            translatable(
+                gettext_lazy("The file is larger than %(mb)d MB: split it into several files."),
+                {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+            )
         )
     try:
         # utf-8-sig drops the byte order mark that spreadsheet programs put first.
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(
-            _("The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")
+            gettext_lazy("The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")
         ) from None
 
 
@@ -336,7 +360,9 @@ def read_header(text: str) -> tuple[list[str], str]:
     # The first line as the csv module sees lines: a file saved with "\r" alone ends it there.
     first_line = io.StringIO(text, newline="").readline().rstrip("\r\n")
     if not first_line.strip():
-        raise ImportFileError(_("The file is empty: the first line must be the header."), line=1)
+        raise ImportFileError(
+            gettext_lazy("The file is empty: the first line must be the header."), line=1
+        )
     delimiter = sniff_delimiter(first_line)
     try:
         cells = next(csv.reader([first_line], delimiter=delimiter))
@@ -346,21 +372,28 @@ def read_header(text: str) -> tuple[list[str], str]:
     unknown = [name for name in header if name and name not in COLUMN_NAMES]
     if unknown:
         raise ImportFileError(
-            _("Unknown columns: %(columns)s. The columns are: %(known)s.")
-            % {"columns": ", ".join(unknown), "known": ", ".join(COLUMN_NAMES)},
+            translatable(
+                gettext_lazy("Unknown columns: %(columns)s. The columns are: %(known)s."),
+                {"columns": ", ".join(unknown), "known": ", ".join(COLUMN_NAMES)},
+            ),
             line=1,
         )
     missing = [name for name in HEADER_REQUIRED if name not in header]
     if missing:
         raise ImportFileError(
-            _("The header lacks these columns: %(columns)s.") % {"columns": ", ".join(missing)},
+            translatable(
+                gettext_lazy("The header lacks these columns: %(columns)s."),
+                {"columns": ", ".join(missing)},
+            ),
             line=1,
         )
     duplicated = sorted({name for name in header if name and header.count(name) > 1})
     if duplicated:
         raise ImportFileError(
-            _("These columns appear twice in the header: %(columns)s.")
-            % {"columns": ", ".join(duplicated)},
+            translatable(
+                gettext_lazy("These columns appear twice in the header: %(columns)s."),
+                {"columns": ", ".join(duplicated)},
+            ),
             line=1,
         )
     return header, delimiter
@@ -401,8 +434,10 @@ def is_example_row(values: dict[str, str]) -> bool:
     )
 
 
-def example_row_message() -> str:
-    return _("This is an example guest of the template: replace it with a real guest or delete it.")
+def example_row_message() -> Promise:
+    return gettext_lazy(
+        "This is an example guest of the template: replace it with a real guest or delete it."
+    )
 
 
 def _row_values(header: list[str], cells: list[str]) -> dict[str, str]:
@@ -425,8 +460,8 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         raise ImportFileError(unreadable_line(), line=previous_end + 1) from None
 
 
-def unreadable_line() -> str:
-    return _("This line cannot be read as CSV: a cell is far too long.")
+def unreadable_line() -> Promise:
+    return gettext_lazy("This line cannot be read as CSV: a cell is far too long.")
 
 
 def _nationality(value: str) -> str:
@@ -439,10 +474,11 @@ def _nationality(value: str) -> str:
 
 
 def _form_errors(result: CheckResult, line: int, form: Any) -> None:
-    for name, errors in form.errors.items():
+    for name, errors in form.errors.as_data().items():
         column = "" if name == "__all__" else name
-        for message in errors:
-            result.error(line, column, message)
+        for error in errors:
+            for each in error.error_list:
+                result.error(line, column, translatable(each.message, each.params))
 
 
 def check_rows(
@@ -467,14 +503,18 @@ def check_rows(
 
     result.total = len(records)
     if not records:
-        result.error(None, "", _("The file has a header but no guests."))
+        result.error(None, "", gettext_lazy("The file has a header but no guests."))
         return result
     if len(records) > MAX_ROWS:
         result.error(
             None,
             "",
-            _("The file has %(count)d guests; at most %(max)d can be uploaded at once.")
-            % {"count": len(records), "max": MAX_ROWS},
+            translatable(
+                gettext_lazy(
+                    "The file has %(count)d guests; at most %(max)d can be uploaded at once."
+                ),
+                {"count": len(records), "max": MAX_ROWS},
+            ),
         )
         return result
 
@@ -490,8 +530,10 @@ def check_rows(
                 result.error(
                     line,
                     "",
-                    _("This line has %(cells)d cells; the header has %(columns)d.")
-                    % {"cells": len(cells), "columns": width},
+                    translatable(
+                        gettext_lazy("This line has %(cells)d cells; the header has %(columns)d."),
+                        {"cells": len(cells), "columns": width},
+                    ),
                 )
                 continue
             values = _row_values(header, cells)
@@ -510,7 +552,10 @@ def check_rows(
                 result.error(
                     line,
                     "document_number",
-                    _("The same document is on line %(line)d too.") % {"line": seen[key]},
+                    translatable(
+                        gettext_lazy("The same document is on line %(line)d too."),
+                        {"line": seen[key]},
+                    ),
                 )
                 continue
             seen[key] = line
@@ -533,7 +578,7 @@ def _check_row(
     kind = values.get("kind", "").lower()
     form_class = KIND_FORMS.get(kind)
     if form_class is None:
-        result.error(line, "kind", _("Write “foreigner” or “citizen”."))
+        result.error(line, "kind", gettext_lazy("Write “foreigner” or “citizen”."))
         return None
     if kind == DeclarationKind.FOREIGNER:
         data = {name: values.get(name, "") for name in FOREIGNER_FIELDS}
@@ -575,7 +620,7 @@ def _check_documents(result: CheckResult, establishment: Establishment) -> None:
     }
     if not staying:
         return
-    message = str(already_staying_error().message)
+    message = already_staying_error().message
     kept = []
     for row in result.rows:
         key = (
@@ -627,15 +672,36 @@ def create_import_batch(
 
 
 def _store_errors(errors: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"count": len(errors), "items": errors[:MAX_STORED_ERRORS]}
+    """The first errors, each written in every language of the portal: the batch page is read
+    by the uploader, a colleague or the owner, each in their own."""
+    items = []
+    for error in errors[:MAX_STORED_ERRORS]:
+        messages = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                messages[code] = str(getattr(error["message"], "source", error["message"]))
+        items.append({"line": error["line"], "field": error["field"], "messages": messages})
+    return {"count": len(errors), "items": items}
 
 
 def batch_errors(batch: ImportBatch) -> tuple[list[dict[str, Any]], int]:
-    """The first errors stored and how many there were in all."""
+    """The first errors stored, in the active language, and how many there were in all.
+    Batches refused before the errors were stored in every language keep their one text."""
     stored = batch.errors or {}
     if isinstance(stored, list):
-        return stored, len(stored)
-    return stored.get("items", []), stored.get("count", 0)
+        stored = {"items": stored, "count": len(stored)}
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    items = [
+        {
+            "line": item["line"],
+            "field": item["field"],
+            "message": item["messages"].get(language, item["messages"][settings.LANGUAGE_CODE])
+            if "messages" in item
+            else item["message"],
+        }
+        for item in stored.get("items", [])
+    ]
+    return items, stored.get("count", 0)
 
 
 def run_import(*, batch_id: int, language: str | None = None) -> ImportBatch:

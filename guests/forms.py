@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from establishments.models import Establishment
+from luutru.formats import show_date, show_datetime
 
 from . import deadlines, documents
 from .models import (
@@ -128,7 +129,7 @@ def check_entry_dates(guest_forms: list[forms.BaseForm], stay: StayForm) -> bool
                 ValidationError(
                     _("The date of entry cannot be after the arrival (%(arrival)s)."),
                     code="entry_after_arrival",
-                    params={"arrival": arrival_date.strftime("%d/%m/%Y")},
+                    params={"arrival": show_date(arrival_date)},
                 ),
             )
             ok = False
@@ -312,7 +313,7 @@ class CorrectionStayForm(StayForm):
                 ValidationError(
                     _("The arrival must be before the recorded departure (%(departed)s)."),
                     code="after_departure",
-                    params={"departed": deadlines.to_local(departed).strftime("%d/%m/%Y %H:%M")},
+                    params={"departed": show_datetime(departed)},
                 ),
             )
         return cleaned
@@ -744,6 +745,6 @@ class CheckOutForm(forms.Form):
         ):
             raise ValidationError(
                 _("The departure time cannot be before the arrival (%(arrival)s).")
-                % {"arrival": deadlines.to_local(self.latest_arrival).strftime("%d/%m/%Y %H:%M")}
+                % {"arrival": show_datetime(self.latest_arrival)}
             )
         return at

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
 
-from . import deadlines
+from luutru.formats import show_date, show_datetime
+
 from .models import (
     GUEST_FIELDS,
     STAY_FIELDS,
@@ -46,10 +47,10 @@ def show(name: str, value: Any) -> str:
         return "—"
     if name in DATETIME_FIELDS:
         moment = parse_datetime(value) if isinstance(value, str) else value
-        return deadlines.to_local(moment).strftime("%d/%m/%Y %H:%M") if moment else str(value)
+        return show_datetime(moment) if moment else str(value)
     if name in DATE_FIELDS:
         day = parse_date(value) if isinstance(value, str) else value
-        return day.strftime("%d/%m/%Y") if isinstance(day, date) else str(value)
+        return show_date(day) if isinstance(day, date) else str(value)
     if name in CHOICES:
         try:
             return str(CHOICES[name](value).label)

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
 from establishments.access import establishment_for
+from luutru.formats import show_datetime
 
 from . import access, csv_import, tasks
 from .models import ImportBatch, ImportStatus
@@ -91,7 +91,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     % {
                         # Local time, as the batch page it leads to shows it (the value is
                         # UTC, strftime would print it so).
-                        "date": date_format(timezone.localtime(e.earlier.uploaded_at), "d/m/Y H:i"),
+                        "date": show_datetime(e.earlier.uploaded_at),
                         "status": e.earlier.get_status_display(),
                     },
                 )

@@ -25,6 +25,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from establishments.models import Establishment
+from luutru.formats import show_date, show_datetime
 from luutru.models import User
 
 from .deadlines import LOCAL_TZ, to_local
@@ -91,15 +92,15 @@ def refusal(day: date, *, at: datetime) -> str | None:
     """Why the register of ``day`` cannot be closed at ``at``, or None if it can."""
     if at < day_start(day):
         return _("The register for %(day)s cannot be closed before the day has begun.") % {
-            "day": day.strftime("%d/%m/%Y")
+            "day": show_date(day)
         }
     if at > cutoff(day):
         return _(
             "The register for %(day)s can no longer be closed: the cutoff was %(cutoff)s. "
             "The day is recorded as missing."
         ) % {
-            "day": day.strftime("%d/%m/%Y"),
-            "cutoff": to_local(cutoff(day)).strftime("%H:%M %d/%m/%Y"),
+            "day": show_date(day),
+            "cutoff": show_datetime(cutoff(day)),
         }
     return None
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from establishments.access import establishment_for
 from establishments.models import Establishment
+from luutru.formats import show_date
 
 from . import access, register
 
@@ -100,13 +101,12 @@ def close(request: HttpRequest) -> HttpResponse:
     if created:
         messages.success(
             request,
-            _("The register for %(day)s is closed.") % {"day": chosen.strftime("%d/%m/%Y")},
+            _("The register for %(day)s is closed.") % {"day": show_date(chosen)},
         )
     else:
         messages.info(
             request,
-            _("The register for %(day)s was already closed.")
-            % {"day": chosen.strftime("%d/%m/%Y")},
+            _("The register for %(day)s was already closed.") % {"day": show_date(chosen)},
         )
     return redirect(_register_url(closed.day))
 

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from establishments.access import establishment_for
 from establishments.models import Establishment
+from luutru.formats import show_datetime
 
 from . import access, services
-from .deadlines import to_local
 from .forms import (
     GUEST_FORMS,
     MAX_GUESTS,
@@ -238,7 +238,7 @@ def check_out(request: HttpRequest) -> HttpResponse:
     at = form.cleaned_data["departed_at"]
     count = services.check_out(declarations=leaving, at=at, by=request.user)
     if count == len(leaving):
-        when = to_local(at).strftime("%d/%m/%Y %H:%M")
+        when = show_datetime(at)
         if count == 1:
             messages.success(
                 request,
@@ -380,7 +380,7 @@ def _filed_message(declarations: list[Declaration]) -> str:
     late = [d for d in declarations if d.late]
     if not late:
         return _("Filed: %(names)s, room %(room)s.") % values
-    deadline = to_local(late[0].deadline).strftime("%d/%m/%Y %H:%M")
+    deadline = show_datetime(late[0].deadline)
     return _("Filed late: %(names)s, room %(room)s. The deadline was %(deadline)s.") % {
         **values,
         "deadline": deadline,

@@ -293,3 +293,54 @@ def test_an_entry_date_after_the_arrival_is_refused(establishment, rita):
     ]
     ok = run(upload(establishment, rita, make_csv(FOREIGNER | {"entry_date": "14/06/2026"})))
     assert ok.status == ImportStatus.FILED
+
+
+def test_the_errors_are_read_in_the_readers_language_whoever_uploaded(establishment, rita):
+    run(upload(establishment, rita, make_csv(FOREIGNER)))
+    rows = [CITIZEN | {"birth_date": "31/02/1990"}, FOREIGNER, CITIZEN, CITIZEN]
+    batch = csv_import.create_import_batch(
+        establishment=establishment,
+        uploaded_by=rita,
+        filename="guests.csv",
+        content=make_csv(*rows),
+    )
+    batch = csv_import.run_import(batch_id=batch.pk, language="vi")
+
+    def read(language: str) -> list[str]:
+        with translation.override(language):
+            return [error["message"] for error in csv_import.batch_errors(batch)[0]]
+
+    assert read("en") == [
+        "Enter a valid date.",
+        "A guest with this document is already staying here: check them out first, or "
+        "check the number.",
+        "The same document is on line 4 too.",
+    ]
+    with translation.override("vi"):
+        expected = [
+            translation.gettext("Enter a valid date."),
+            translation.gettext(
+                "A guest with this document is already staying here: check them out first, or "
+                "check the number."
+            ),
+            translation.gettext("The same document is on line %(line)d too.") % {"line": 4},
+        ]
+    assert read("vi") == expected
+    assert all(vi != en for vi, en in zip(read("vi"), read("en"), strict=True))
+
+
+def test_a_file_level_error_is_read_in_the_readers_language(establishment, rita):
+    content = b"kind,full_name\nforeigner,ANNA\n"
+    batch = csv_import.create_import_batch(
+        establishment=establishment, uploaded_by=rita, filename="guests.csv", content=content
+    )
+    batch = csv_import.run_import(batch_id=batch.pk, language="en")
+    with translation.override("vi"):
+        (error,) = csv_import.batch_errors(batch)[0]
+        assert error["message"].startswith(
+            translation.gettext("The header lacks these columns: %(columns)s.").split("%")[0]
+        )
+        assert "sex" in error["message"]
+    with translation.override("en"):
+        (error,) = csv_import.batch_errors(batch)[0]
+        assert error["message"].startswith("The header lacks these columns: sex,")

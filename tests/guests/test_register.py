@@ -205,7 +205,7 @@ def test_a_day_cannot_be_closed_after_its_cutoff(establishment, rita):
         close_register(establishment=establishment, day=DAY, by=rita, at=too_late)
 
     assert "can no longer be closed" in str(refused.value)
-    assert "08:00 16/06/2026" in str(refused.value)
+    assert "16/06/2026 08:00" in str(refused.value)
     assert not RegisterClosing.objects.exists()
 
 
