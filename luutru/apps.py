@@ -13,8 +13,9 @@ class LuutruConfig(AppConfig):
 
         from . import celery  # noqa: F401
         from .dbroles import grant_after_migrate
-        from .middleware import stamp_login
+        from .middleware import remember_language, stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="luutru.idle_stamp")
+        user_logged_in.connect(remember_language, dispatch_uid="luutru.remember_language")
         # Once per migrate, after every app's migrations (sender: this app only).
         post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="luutru.grant_app_role")

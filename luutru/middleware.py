@@ -121,3 +121,12 @@ def stamp_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
     """``user_logged_in`` receiver: a new session starts as seen now."""
     if request is not None and hasattr(request, "session"):
         request.session[IdleTimeoutMiddleware.KEY] = int(time.time())
+
+
+def remember_language(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: the language the person logged in with is the one the
+    portal writes to them in (User.language)."""
+    language = getattr(request, "LANGUAGE_CODE", None)
+    if language and language != user.language:
+        user._meta.model.objects.filter(pk=user.pk).update(language=language)
+        user.language = language

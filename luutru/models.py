@@ -39,6 +39,11 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The language last chosen on the site (at login, or with the switch): what the portal
+    # writes to this person when no request is there to ask, e.g. a sweep's e-mail.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = LuutruUserManager()
 

@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from . import views
@@ -19,7 +17,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("luutru.account_urls")),
     # Public: the language switch is on the login page and the application form too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", views.switch_language, name="set_language"),
     path("establishments/", include("establishments.urls")),
     path("wards/", include("wards.urls")),
     path("guests/", include("guests.urls")),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.oath import TOTP
@@ -29,7 +30,7 @@ from . import throttle
 from .clientip import client_ip
 from .forms import AuthenticationForm, EnrolForm, PasswordResetForm, TokenForm
 from .middleware import has_confirmed_device
-from .models import BackupCodeDevice, Role
+from .models import BackupCodeDevice, Role, User
 
 ROLE_HOMES = {
     Role.RECEPTIONIST: "establishments:desk",
@@ -295,3 +296,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - the error page must not fail in turn
         body = _LAST_RESORT_500
     return HttpResponseServerError(body)
+
+
+@login_not_required
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, which also keeps a logged-in person's choice (User.language)
+    for what the portal writes to them later, such as e-mails."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and language != user.language
+    ):
+        User.objects.filter(pk=user.pk).update(language=language)
+    return response

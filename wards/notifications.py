@@ -150,8 +150,8 @@ def message_templates(kind: str) -> tuple[str, str]:
 
 def flag_message(flag: Flag) -> tuple[str, str]:
     """The same subject and body, in the active language: the in-app page renders them when it
-    is read, in the reader's language. E-mails keep the stored text, in the portal's language
-    (Vietnamese): users have no language preference for a sweep to write in."""
+    is read, in the reader's language, and an e-mail when it is sent, in the language its
+    recipient last chose (User.language)."""
     label = str(FlagKind(flag.kind).label)
     values = {
         "kind": label,
@@ -202,7 +202,7 @@ def send_pending(*, limit: int = SEND_LIMIT) -> int:
         with transaction.atomic():
             notification = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
+                .select_related("recipient", "flag__establishment", "flag__declaration")
                 .filter(
                     channel=NotificationChannel.EMAIL,
                     sent_at__isnull=True,
@@ -231,11 +231,16 @@ def _send(notification: Notification) -> bool:
         # The address was removed or the account disabled since: nothing to send to.
         notification.attempts = MAX_ATTEMPTS - 1
         return False
-    body = notification.body
+    subject, body = notification.subject, notification.body
+    if notification.flag_id is not None:
+        # Written now in the recipient's language; the stored text (the portal's language)
+        # stays as what was recorded.
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            subject, body = flag_message(notification.flag)
     if notification.url:
         body += "\n\n" + getattr(settings, "SITE_URL", "") + notification.url
     try:
-        send_mail(notification.subject, body, None, [recipient.email])
+        send_mail(subject, body, None, [recipient.email])
     except (smtplib.SMTPException, OSError):
         logger.warning(
             "Sending notification %s failed (attempt %s).",

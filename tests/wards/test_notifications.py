@@ -144,3 +144,18 @@ def test_the_in_app_page_shows_the_message_in_the_readers_language(
 
     assert text in page
     assert f"{flagged.declaration_id}" in page
+
+
+def test_an_email_is_written_in_the_language_its_recipient_chose(flagged, settings, alice, omar):
+    """Alice switched the site to English, Omar never chose: each e-mail in its reader's."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    alice.language = "en"
+    alice.save(update_fields=["language"])
+
+    notifications.send_pending()
+
+    by_reader = {message.to[0]: message for message in mail.outbox}
+    english, vietnamese = by_reader["alice@example.vn"], by_reader["omar@example.vn"]
+    assert f"no. {flagged.declaration_id} (room 101) at Khách sạn Hoàn Kiếm" in english.body
+    assert f"số {flagged.declaration_id} (phòng 101)" in vietnamese.body
+    assert flagged.declaration.full_name not in english.body
