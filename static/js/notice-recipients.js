@@ -40,8 +40,8 @@
     function showCount() {
       var ticked = boxes.filter(function (box) { return box.checked; }).length;
       count.textContent = count.dataset.text
-        .replace("%(count)s", String(ticked))
-        .replace("%(total)s", String(boxes.length));
+        .replace("{count}", String(ticked))
+        .replace("{total}", String(boxes.length));
     }
 
     function shown() {
