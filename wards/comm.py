@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from establishments.access import establishment_for
 from establishments.models import Establishment, Status
@@ -28,6 +28,7 @@ from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, User
 
 from .access import officer_ward_or_403
 from .models import (
+    Beat,
     FeedbackCategory,
     FeedbackMessage,
     FeedbackStatus,
@@ -127,6 +128,26 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
+class EstablishmentCheckboxes(forms.CheckboxSelectMultiple):
+    """Each box also carries its establishment's address and code, for the search box above."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        establishment = getattr(value, "instance", None)
+        if establishment is not None:
+            option["attrs"]["data-search"] = f"{establishment.address} {establishment.code}"
+        return option
+
+
+class BeatChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, beat: Beat) -> str:
+        return ngettext(
+            "%(name)s (%(count)s establishment)",
+            "%(name)s (%(count)s establishments)",
+            beat.active_count,
+        ) % {"name": beat.name, "count": beat.active_count}
+
+
 class NoticeForm(forms.Form):
     ALL = "all"
     CHOSEN = "chosen"
@@ -140,32 +161,71 @@ class NoticeForm(forms.Form):
         initial=ALL,
         widget=forms.RadioSelect,
     )
+    beats = BeatChoiceField(
+        label=_("Every establishment of these beats"),
+        queryset=Beat.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     establishments = forms.ModelMultipleChoiceField(
         label=_("Establishments"),
         queryset=Establishment.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=EstablishmentCheckboxes,
         help_text=_("Only used when sending to chosen establishments."),
     )
 
     def __init__(self, *args, ward: Ward, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the ward's own establishments are valid choices: another ward's id is refused.
+        self.ward = ward
+        # Only the ward's own beats and establishments are valid choices: another ward's id
+        # is refused.
         self.fields["establishments"].queryset = recipients_of(ward)
+        beats = Beat.objects.filter(ward=ward).annotate(
+            active_count=Count("establishments", filter=Q(establishments__status=Status.ACTIVE))
+        )
+        self.fields["beats"].queryset = beats
+        self.has_beats = beats.exists()
         self.helper = _helper(_("Publish the notice"))
+        self.helper.form_class = "check-list"
+        self.helper.layout = Layout(
+            "category",
+            "title",
+            "body",
+            "audience",
+            # A ward without beats is not offered an empty choice.
+            *(["beats"] if self.has_beats else []),
+            Div(
+                HTML('{% include "wards/_notice_filter.html" %}'),
+                "establishments",
+                data_notice_recipients="",
+            ),
+        )
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
 
     def clean(self):
         data = super().clean()
-        chosen = data.get("establishments")
-        if (
-            data.get("audience") == self.CHOSEN
-            and not chosen
-            and "establishments" not in self.errors
-        ):
-            self.add_error("establishments", _("Choose at least one establishment."))
+        # None: every establishment of the ward; else the ticked establishments and every
+        # active establishment of the ticked beats, each once.
+        data["recipients"] = None
+        if data.get("audience") != self.CHOSEN or {"beats", "establishments"} & set(self.errors):
+            return data
+        chosen = data.get("establishments") or []
+        beats = data.get("beats") or []
+        if not chosen and not beats:
+            if self.has_beats:
+                self.add_error("establishments", _("Choose at least one beat or establishment."))
+            else:
+                self.add_error("establishments", _("Choose at least one establishment."))
+            return data
+        recipients = list(
+            recipients_of(self.ward).filter(Q(pk__in=[e.pk for e in chosen]) | Q(beat__in=beats))
+        )
+        if not recipients:
+            self.add_error("beats", _("The chosen beats have no active establishment."))
+        data["recipients"] = recipients
         return data
 
 

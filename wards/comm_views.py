@@ -39,9 +39,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             category=data["category"],
             title=data["title"],
             body=data["body"],
-            establishments=(
-                list(data["establishments"]) if data["audience"] == form.CHOSEN else None
-            ),
+            establishments=data["recipients"],
             at=timezone.now(),
         )
         messages.success(request, _("The notice was published."))
