@@ -50,6 +50,7 @@ class DayState(StrEnum):
     OPEN = "open"  # may still be closed
     MISSING = "missing"  # not closed by the cutoff
     FUTURE = "future"
+    NOT_OWED = "not_owed"  # before the establishment was approved
 
 
 # --- rules: pure in the day and a clock ---------------------------------------------------------
@@ -126,6 +127,16 @@ def first_owed_day(establishment: Establishment) -> date:
 
 def owes_register(establishment: Establishment, day: date) -> bool:
     return day >= first_owed_day(establishment)
+
+
+def not_owed_reason(establishment: Establishment, day: date) -> str | None:
+    """Why ``establishment`` owes no register for ``day`` (it was approved later), or None."""
+    if owes_register(establishment, day):
+        return None
+    return _("No register is owed for %(day)s: the establishment was approved on %(approved)s.") % {
+        "day": show_date(day),
+        "approved": show_date(first_owed_day(establishment)),
+    }
 
 
 def owing_register_on(day: date) -> Q:
@@ -295,7 +306,7 @@ def close_register(
     existing = RegisterClosing.objects.filter(establishment=establishment, day=day).first()
     if existing is not None:
         return existing, False
-    reason = refusal(day, at=at)
+    reason = not_owed_reason(establishment, day) or refusal(day, at=at)
     if reason is not None:
         raise RegisterRefused(reason)
     summary = summarize_day(establishment, day)

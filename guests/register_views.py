@@ -38,6 +38,11 @@ def _render_day(
 ) -> HttpResponse:
     now = timezone.now()
     summary = register.summarize_day(establishment, day)
+    state = register.day_state(day, at=now, closed=summary.closing is not None)
+    refusal = register.refusal(day, at=now) if summary.closing is None else None
+    not_owed = register.not_owed_reason(establishment, day)
+    if summary.closing is None and not_owed:
+        state, refusal = register.DayState.NOT_OWED, not_owed
     return render(
         request,
         "guests/register.html",
@@ -45,8 +50,8 @@ def _render_day(
             "establishment": establishment,
             "form": form,
             "summary": summary,
-            "state": register.day_state(day, at=now, closed=summary.closing is not None),
-            "refusal": register.refusal(day, at=now) if summary.closing is None else None,
+            "state": state,
+            "refusal": refusal,
             "cutoff": register.cutoff(day),
             "missing": register.missing_days(establishment, at=now),
             "previous_day": day - timedelta(days=1),

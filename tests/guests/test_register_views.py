@@ -200,6 +200,7 @@ def test_a_garbled_day_opens_the_default_day(desk):
 @pytest.mark.django_db
 def test_the_page_warns_of_registers_missing_in_the_last_7_days(desk, establishment):
     Establishment.objects.filter(pk=establishment.pk).update(created_at=local(2026, 6, 1, 9, 0))
+    establishment.refresh_from_db()
 
     html = page(desk)
 
@@ -224,6 +225,7 @@ def test_the_owner_reads_and_closes_the_register(client, alice, establishment):
 @pytest.mark.django_db
 def test_the_history_lists_closed_and_missing_days(desk, rita, establishment, frozen_clock):
     Establishment.objects.filter(pk=establishment.pk).update(created_at=local(2026, 5, 1, 9, 0))
+    establishment.refresh_from_db()
     desk.post(CLOSE, {"day": "2026-06-15"})
     frozen_clock.move_to(local(2026, 6, 16, 9, 0))
     f.login(desk, rita)
@@ -235,7 +237,7 @@ def test_the_history_lists_closed_and_missing_days(desk, rita, establishment, fr
     assert len(days) == 30
     html = response.content.decode()
     assert "Closed: nil return" in html
-    assert "10:00 15/06 by Rita" in html
+    assert "15/06 10:00 by Rita" in html
     assert "Missing" in html
     closing = RegisterClosing.objects.get()
     assert closing_url(closing) in html
@@ -246,6 +248,7 @@ def test_the_history_runs_a_fixed_number_of_queries(
     desk, rita, establishment, frozen_clock, django_assert_max_num_queries
 ):
     Establishment.objects.filter(pk=establishment.pk).update(created_at=local(2026, 5, 1, 9, 0))
+    establishment.refresh_from_db()
     with django_assert_max_num_queries(6):
         desk.get(HISTORY)
     for days_ago in range(1, 20):
@@ -312,6 +315,7 @@ def test_a_lodging_approved_today_opens_on_today_and_owes_no_earlier_day(
     client, rita, establishment, frozen_clock
 ):
     Establishment.objects.filter(pk=establishment.pk).update(created_at=local(2026, 6, 16, 6, 0))
+    establishment.refresh_from_db()
     frozen_clock.move_to(local(2026, 6, 16, 7, 30))  # before the cutoff of the 15th
     desk = f.login(client, rita)
 
@@ -325,6 +329,7 @@ def test_the_history_shows_each_past_day_closed_with_who_when_and_counts(
     client, rita, establishment, frozen_clock
 ):
     Establishment.objects.filter(pk=establishment.pk).update(created_at=local(2026, 6, 1, 9, 0))
+    establishment.refresh_from_db()
     file(establishment, rita, arrival=local(2026, 6, 12, 14, 0))
     for day in (12, 13):  # each closed the next morning; the 14th forgotten
         frozen_clock.move_to(local(2026, 6, day + 1, 7, 0))
@@ -348,5 +353,20 @@ def test_the_history_shows_each_past_day_closed_with_who_when_and_counts(
     )
     assert len(response.context["days"]) == 15  # 1 to 15 June
     html = response.content.decode()
-    assert "07:00 13/06 by Rita" in html
-    assert "07:00 14/06 by Rita" in html
+    assert "13/06 07:00 by Rita" in html
+    assert "14/06 07:00 by Rita" in html
+
+
+@pytest.mark.django_db
+def test_a_day_before_the_approval_is_not_owed_and_cannot_be_closed(desk, establishment):
+    Establishment.objects.filter(pk=establishment.pk).update(created_at=NOW)
+
+    page = desk.get(REGISTER, {"day": "2026-06-14"}).content.decode()
+
+    assert "No register is owed for 14/06/2026" in page
+    assert "approved on 15/06/2026" in page
+    assert "recorded as missing" not in page
+    assert "alert-danger" not in page
+    response = desk.post(CLOSE, {"day": "2026-06-14"}, follow=True)
+    assert "No register is owed for 14/06/2026" in response.content.decode()
+    assert not RegisterClosing.objects.exists()
