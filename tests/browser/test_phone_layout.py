@@ -52,6 +52,12 @@ def test_the_desk_and_the_register_fit_a_phone(actors):
     page = desk.page
     assert "/establishments/desk/" in page.url
     assert scroll_width(page) <= PHONE["width"]
+    # Each guest's selection box is a thumb-sized target.
+    targets = page.locator("label.tap-target:has(input[name=declaration])")
+    assert targets.count() == 3
+    for target in targets.all():
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
     button = page.get_by_role("button", name=tr("en", "Check out")).first
     assert button.is_visible()
     assert in_viewport(page, button)
