@@ -8,9 +8,11 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luutru.models import User
+from wards import directory
 from wards.models import Ward
 
 from .models import Application, ApplicationStatus, Kind
@@ -63,34 +65,41 @@ def normalise_business_registration_number(value: str) -> str:
     return f"{enterprise}-{branch}" if branch else enterprise
 
 
-def grouped_ward_choices() -> list:
-    """Every ward in an <optgroup> per province, both sorted as a Vietnamese reader expects
-    (accents ignored, so "Đ" sits beside "D" rather than after "Z")."""
-    rows = Ward.objects.values_list("pk", "name", "province__name")
-    provinces: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, province in rows:
-        provinces.setdefault(province, []).append((pk, name))
-    choices: list = [("", _("Choose the ward or commune"))]
-    for province in sorted(provinces, key=fold):
-        wards = sorted(provinces[province], key=lambda ward: fold(ward[1]))
-        choices.append((province, wards))
-    return choices
-
-
-class WardSelect(forms.Select):
-    """A grouped <select> that static/js/searchable-select.js gives a search box; its words are
-    passed in data attributes so that they are translated with the page."""
+class WardSearchSelect(forms.Select):
+    """The ward <select> without the 3,321 wards: only the placeholder and the ward chosen so
+    far, so that a form shown again after an error keeps it. static/js/ward-search.js fills it
+    from the ward search as the applicant types (establishments:ward_search); without
+    JavaScript, the "Find" button beside the search field fills it from the server. The field
+    still accepts any ward (ModelChoiceField validates against every ward)."""
 
     def __init__(self, attrs=None):
-        super().__init__(
-            attrs={
-                "data-searchable": "",
-                "data-search-label": _("Search for a ward"),
-                "data-search-placeholder": _("Type to search, e.g. Hoan Kiem"),
-                "data-count-text": _("Matching wards: %(count)s"),
-                **(attrs or {}),
+        super().__init__(attrs={"data-ward-search": "", **(attrs or {})})
+        self.found: list[directory.Match] = []
+
+    def get_context(self, name, value, attrs):
+        choices = [("", _("Choose the ward or commune"))]
+        choices += [(match.pk, match.label) for match in self.found]
+        chosen = str(value[0] if isinstance(value, list | tuple) and value else value or "")
+        if chosen.isdigit() and int(chosen) not in {match.pk for match in self.found}:
+            ward = Ward.objects.select_related("province").filter(pk=int(chosen)).first()
+            if ward is not None:
+                choices.append((ward.pk, directory.ward_label(ward.name, ward.province.name)))
+        self.choices = choices
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update(
+            {
+                "data-endpoint": reverse("establishments:ward_search"),
+                "data-choose-text": str(_("Choose among %(count)s wards")),
+                "data-none-text": str(_("No ward matches: check the spelling.")),
+                "data-closest-text": str(
+                    _(
+                        "No ward has all these words; the closest names are listed. Wards "
+                        "merged in 2025 go by their new name."
+                    )
+                ),
             }
         )
+        return context
 
 
 class ApplicationForm(forms.Form):
@@ -114,10 +123,19 @@ class ApplicationForm(forms.Form):
         max_length=300,
         help_text=_("House number and street; the ward is chosen below."),
     )
+    ward_search = forms.CharField(
+        label=_("Search for a ward"),
+        required=False,
+        max_length=directory.MAX_QUERY_LENGTH,
+        help_text=_("Type its name, e.g. Hoan Kiem; accents may be left out."),
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
     ward = forms.ModelChoiceField(
         label=_("Ward or commune"),
         queryset=Ward.objects.all(),
-        widget=WardSelect,
+        widget=WardSearchSelect,
         help_text=_("The ward police who will receive your guest declarations."),
     )
     business_registration_number = forms.CharField(
@@ -148,7 +166,6 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ward"].choices = grouped_ward_choices()
         if not self.is_bound:
             self.initial.setdefault("submission", uuid.uuid4().hex)
 

@@ -7,6 +7,7 @@ app_name = "establishments"
 urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("apply/sent/", views.applied, name="applied"),
+    path("apply/wards/", views.ward_search, name="ward_search"),
     path("desk/", views.desk, name="desk"),
     path("owner/", views.owner_home, name="owner_home"),
     path("owner/staff/", views.staff, name="staff"),

@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guests import views as guest_views
 from luutru.models import Role
+from wards import directory
 
 from . import access, services
 from .forms import (
@@ -72,6 +73,8 @@ def _resubmitted(request: HttpRequest, form: ApplicationForm) -> bool:
 @login_not_required
 @never_cache  # shown again with the owner's name, phone and e-mail; often a shared computer
 def apply(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "find_ward" in request.POST:
+        return _find_ward(request)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -91,6 +94,45 @@ def apply(request: HttpRequest) -> HttpResponse:
             # The same page sent twice: the first one went through.
             return redirect("establishments:applied")
     return render(request, "establishments/apply.html", {"form": form})
+
+
+def _find_ward(request: HttpRequest) -> HttpResponse:
+    """The form again as typed, its ward list filled with the wards matching the search: the
+    ward search without JavaScript. Nothing is checked or sent yet."""
+    data = request.POST.dict()
+    found = directory.search(data.get("ward_search", ""))
+    exact = [match for match in found.matches if match.exact]
+    if len(exact) == 1:
+        data["ward"] = str(exact[0].pk)
+    form = ApplicationForm(initial=data)
+    form.fields["ward"].widget.found = found.matches
+    return render(request, "establishments/apply.html", {"form": form, "found": found})
+
+
+@login_not_required
+@require_GET
+def ward_search(request: HttpRequest) -> JsonResponse:
+    """The wards matching ``q``, best first (wards.directory): public, as the form is, and the
+    same for everyone, so shared caches may keep it."""
+    found = directory.search(request.GET.get("q", ""))
+    response = JsonResponse(
+        {
+            "count": found.count,
+            "closest": found.closest,
+            "results": [
+                {
+                    "id": match.pk,
+                    "name": match.name,
+                    "province": match.province,
+                    "label": match.label,
+                    "exact": match.exact,
+                }
+                for match in found.matches
+            ],
+        }
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @login_not_required

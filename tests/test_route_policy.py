@@ -82,6 +82,7 @@ POLICY: dict[str, Policy] = {
     "set_language":                     Policy(PUBLIC, BOTH),
     "establishments:apply":             Policy(PUBLIC, BOTH),
     "establishments:applied":           Policy(PUBLIC),
+    "establishments:ward_search":       Policy(PUBLIC),
     # --- any signed-in user ---------------------------------------------------------------------
     "home":                             Policy(ANY_USER),
     "logout":                           Policy(ANY_USER, POST),

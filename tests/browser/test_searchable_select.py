@@ -13,24 +13,37 @@ def _options(page, select: str) -> list[str]:
 
 
 def test_a_loose_ward_match_is_listed_but_not_chosen(actors) -> None:
+    """The ward list comes from the server's search as the applicant types, each ward with its
+    province; only an exact name is chosen, and a pre-2025 name lists the closest ones."""
     hanoi = f.make_province()
-    f.make_ward(code=70, name="Phường Hoàn Kiếm", province=hanoi)
+    hoan_kiem = f.make_ward(code=70, name="Phường Hoàn Kiếm", province=hanoi)
     thanh_hoa = f.make_province(code=38, name="Tỉnh Thanh Hóa")
     f.make_ward(code=16000, name="Xã Tiên Trang", province=thanh_hoa)
+    f.make_ward(code=9169, name="Phường Kinh Bắc", province=thanh_hoa)
     applicant = actors("applicant", "en")
     page = applicant.page
     applicant.goto("/establishments/apply/")
     applicant.switch_language()
+    # The page carries no ward list; the server-side "Find" button is hidden by the script.
+    assert _options(page, "#id_ward") == []
+    assert not page.get_by_role("button", name="Find the ward").is_visible()
     search = page.get_by_label("Search for a ward")
 
     search.fill("Tràng Tiền")
-    page.wait_for_function("() => document.querySelector('#id_ward').options.length <= 2")
-    assert _options(page, "#id_ward") == ["Xã Tiên Trang"]
+    page.wait_for_function("() => document.querySelector('#id_ward').options.length === 2")
+    assert _options(page, "#id_ward") == ["Xã Tiên Trang — Tỉnh Thanh Hóa"]
+    assert page.locator("#id_ward").input_value() == ""
+
+    search.fill("Hàng Bạc")
+    page.get_by_text("the closest names are listed").wait_for()
+    assert _options(page, "#id_ward") == ["Phường Kinh Bắc — Tỉnh Thanh Hóa"]
     assert page.locator("#id_ward").input_value() == ""
 
     search.fill("hoan kiem")
-    page.wait_for_function("() => document.querySelector('#id_ward').value !== ''")
-    assert _options(page, "#id_ward")[0] == "Phường Hoàn Kiếm"
+    page.wait_for_function(
+        "v => document.querySelector('#id_ward').value === v", arg=str(hoan_kiem.pk)
+    )
+    assert _options(page, "#id_ward") == ["Phường Hoàn Kiếm — Thành phố Hà Nội"]
 
 
 def test_the_nationality_search_finds_codes_english_names_and_vietnamese_names(actors) -> None:

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from establishments.models import Application, ApplicationStatus, Kind
-from tests import factories as f
 
 from .helpers import application_data, make_application
 
@@ -23,23 +22,6 @@ def test_it_is_open_to_visitors_who_are_not_logged_in(client, ward):
     response = client.get(URL)
     assert response.status_code == 200
     assert b"Register an establishment" in response.content
-
-
-@pytest.mark.django_db
-def test_it_groups_the_wards_by_province_in_order(client):
-    hanoi = f.make_province(code=1, name="Thành phố Hà Nội")
-    danang = f.make_province(code=48, name="Thành phố Đà Nẵng")
-    f.make_ward(code=70, name="Phường Hoàn Kiếm", province=hanoi)
-    f.make_ward(code=4, name="Phường Ba Đình", province=hanoi)
-    f.make_ward(code=20194, name="Phường Hải Châu", province=danang)
-    html = client.get(URL).content.decode()
-    # Đà Nẵng before Hà Nội: accents are ignored when sorting.
-    assert html.index('<optgroup label="Thành phố Đà Nẵng">') < html.index(
-        '<optgroup label="Thành phố Hà Nội">'
-    )
-    assert html.index("Phường Ba Đình") < html.index("Phường Hoàn Kiếm")
-    assert "data-searchable" in html
-    assert "js/searchable-select.js" in html
 
 
 @pytest.mark.django_db
