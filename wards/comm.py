@@ -10,20 +10,37 @@ transaction, so nothing is announced that was not saved, and nothing saved goes 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import groupby
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.db import transaction
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.forms.models import ModelChoiceIterator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 
 from establishments.access import establishment_for
 from establishments.models import Establishment, Status
+from guests.models import Declaration
 from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, User
 
 from .access import officer_ward_or_403
@@ -40,6 +57,7 @@ from .models import (
     NotificationChannel,
     Ward,
 )
+from .notifications import in_app_for
 
 # --- access -------------------------------------------------------------------------------------
 
@@ -88,7 +106,7 @@ def threads_for_officer(user: User) -> QuerySet[FeedbackThread]:
     ward = officer_ward_or_403(user)
     return (
         FeedbackThread.objects.filter(ward=ward)
-        .select_related("establishment", "created_by")
+        .select_related("establishment", "created_by", "declaration")
         .annotate(
             status_rank=Case(
                 When(status=FeedbackStatus.OPEN, then=Value(0)),
@@ -105,11 +123,59 @@ def get_thread_for_officer(user: User, pk: int) -> FeedbackThread:
     return get_object_or_404(threads_for_officer(user), pk=pk)
 
 
+def new_suspicious_reports(threads: QuerySet[FeedbackThread]) -> QuerySet[FeedbackThread]:
+    """The reports of a suspicious guest the police have not answered yet (new, or written to
+    again by the establishment since the last answer)."""
+    return threads.filter(category=FeedbackCategory.SUSPICIOUS_GUEST, status=FeedbackStatus.OPEN)
+
+
+@dataclass(frozen=True)
+class OfficerBadges:
+    unread_notifications: int
+    suspicious_reports: int
+
+    @property
+    def total(self) -> int:
+        return self.unread_notifications + self.suspicious_reports
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    # COUNT(*) of the queryset as a scalar subquery: grouped by a constant, so one row.
+    counted = queryset.order_by().values(all=Value(1)).annotate(n=Count("*")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def officer_badges(user: User) -> OfficerBadges:
+    """What waits for an officer, both counts in one query (the navbar runs it on every page).
+    The threads are scoped through the officer's membership row inside the query, so no ward
+    lookup is needed first."""
+    counts = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            unread=_count(in_app_for(user).filter(read_at__isnull=True)),
+            suspicious=_count(
+                new_suspicious_reports(FeedbackThread.objects.filter(ward__officers__user=user))
+            ),
+        )
+        .get()
+    )
+    return OfficerBadges(
+        unread_notifications=counts["unread"], suspicious_reports=counts["suspicious"]
+    )
+
+
+def officer_badges_of_request(request) -> OfficerBadges:
+    """``officer_badges`` once a request: the home page's cards and the navbar share them."""
+    if not hasattr(request, "_officer_badges"):
+        request._officer_badges = officer_badges(request.user)
+    return request._officer_badges
+
+
 def threads_for_establishment(user: User) -> QuerySet[FeedbackThread]:
     establishment = establishment_for(user)
     return (
         FeedbackThread.objects.filter(establishment=establishment)
-        .select_related("establishment", "created_by")
+        .select_related("establishment", "created_by", "declaration")
         .annotate(message_count=Count("messages"))
         .order_by("-updated_at", "-id")
     )
@@ -229,13 +295,83 @@ class NoticeForm(forms.Form):
         return data
 
 
+# How far back the declarations offered in a feedback form go.
+RECENT_DECLARATIONS = timedelta(days=30)
+
+
+class _ByArrivalDay(ModelChoiceIterator):
+    # One <optgroup> per day of arrival, newest first: searchable-select.js wants groups.
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        days = groupby(self.queryset, key=lambda d: timezone.localtime(d.arrival).date())
+        for day, declarations in days:
+            yield (date_format(day, "SHORT_DATE_FORMAT"), [self.choice(d) for d in declarations])
+
+
+class DeclarationChoiceField(forms.ModelChoiceField):
+    iterator = _ByArrivalDay
+
+    def label_from_instance(self, obj: Declaration) -> str:
+        return _("Room %(room)s · %(name)s · arrived %(arrival)s") % {
+            "room": obj.room,
+            "name": obj.full_name,
+            "arrival": date_format(timezone.localtime(obj.arrival), "H:i"),
+        }
+
+
+def declarations_to_refer(
+    establishment: Establishment, *, at: datetime, including: Declaration | None = None
+) -> QuerySet[Declaration]:
+    """The declarations a thread of the establishment may be about: its own of the last 30
+    days, and the one the thread was opened from (whatever its age)."""
+    recent = Q(arrival__gte=at - RECENT_DECLARATIONS)
+    if including is not None:
+        recent |= Q(pk=including.pk)
+    return (
+        Declaration.objects.filter(recent, establishment=establishment)
+        .only("pk", "room", "full_name", "arrival")
+        .order_by("-arrival", "-id")
+    )
+
+
 class FeedbackForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=FeedbackCategory.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
+    declaration = DeclarationChoiceField(
+        label=_("About a guest (optional)"),
+        queryset=Declaration.objects.none(),
+        required=False,
+        empty_label=_("No particular guest"),
+        help_text=_("One of your declarations of the last 30 days."),
+        # static/js/searchable-select.js puts a search box above it.
+        widget=forms.Select(
+            attrs={
+                "data-searchable": "",
+                "data-search-label": _("Search for a guest"),
+                "data-search-placeholder": _("Type a name or a room"),
+                "data-count-text": _("Matching guests: %(count)s"),
+            }
+        ),
+    )
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self,
+        *args,
+        establishment: Establishment,
+        at: datetime,
+        about: Declaration | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Only the establishment's own declarations are valid choices: another's id is refused.
+        self.fields["declaration"].queryset = declarations_to_refer(
+            establishment, at=at, including=about
+        )
+        if about is not None:
+            self.fields["declaration"].initial = about.pk
+            self.fields["category"].initial = FeedbackCategory.SUSPICIOUS_GUEST
         self.helper = _helper(_("Send to the ward police"))
 
     def clean_body(self) -> str:
@@ -354,12 +490,16 @@ def open_feedback_thread(
     subject: str,
     body: str,
     at: datetime,
+    declaration: Declaration | None = None,
 ) -> FeedbackThread:
+    if declaration is not None and declaration.establishment_id != establishment.pk:
+        raise ValueError("A thread can be about its own establishment's declarations only.")
     thread = FeedbackThread.objects.create(
         establishment=establishment,
         ward=establishment.ward,
         category=category,
         subject=subject,
+        declaration=declaration,
         created_by=by,
         created_at=at,
         updated_at=at,

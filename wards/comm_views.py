@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from establishments.access import establishment_for
+from guests.access import get_declaration_for_user
 
 from . import comm
-from .access import officer_ward_or_403
+from .access import is_id, officer_ward_or_403
 from .models import FeedbackStatus, FeedbackThread
 
 PAGE_SIZE = 25
@@ -93,7 +95,11 @@ def my_feedback(request: HttpRequest) -> HttpResponse:
 
 def feedback_new(request: HttpRequest) -> HttpResponse:
     establishment = establishment_for(request.user)
-    form = comm.FeedbackForm(request.POST or None)
+    # Opened from a declaration page: another establishment's declaration is a 404.
+    about_pk = request.GET.get("declaration", "")
+    about = get_declaration_for_user(request.user, int(about_pk)) if is_id(about_pk) else None
+    now = timezone.now()
+    form = comm.FeedbackForm(request.POST or None, establishment=establishment, at=now, about=about)
     if request.method == "POST" and form.is_valid():
         thread = comm.open_feedback_thread(
             establishment=establishment,
@@ -101,7 +107,8 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
             category=form.cleaned_data["category"],
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
-            at=timezone.now(),
+            declaration=form.cleaned_data["declaration"],
+            at=now,
         )
         messages.success(request, _("Your message was sent to the ward police."))
         return redirect("wards:my_feedback_thread", pk=thread.pk)
@@ -137,9 +144,23 @@ def _thread(request: HttpRequest, thread: FeedbackThread, *, police: bool) -> Ht
             "form": form,
             "police": police,
             "closed": thread.status == FeedbackStatus.CLOSED,
+            "declaration_url": _declaration_url(thread, police=police),
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _declaration_url(thread: FeedbackThread, *, police: bool) -> str | None:
+    """Where the thread's declaration is read: the police's page of it, or the establishment's.
+    An establishment that moved to another ward since keeps its old threads there, but its
+    declarations are the new ward's: the old ward's police get no link."""
+    if thread.declaration_id is None:
+        return None
+    if not police:
+        return reverse("guests:detail", args=[thread.declaration_id])
+    if thread.establishment.ward_id != thread.ward_id:
+        return None
+    return reverse("wards:declaration", args=[thread.declaration_id])
 
 
 # --- feedback, the police side ------------------------------------------------------------------

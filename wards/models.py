@@ -410,6 +410,17 @@ class FeedbackThread(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN
     )
+    # One of the establishment's own declarations the thread is about (a suspicious guest). The
+    # retention purge deletes guests' data (Law 91/2025) and must not be blocked by a thread,
+    # which outlives it: the thread keeps its messages and loses only the link.
+    declaration = models.ForeignKey(
+        "guests.Declaration",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_threads",
+        verbose_name=_("declaration"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

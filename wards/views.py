@@ -10,6 +10,7 @@ from guests.models import Declaration, ReviewStatus
 from luutru.models import Role
 
 from .access import commanded_ward_or_403, immigration_province_or_403, officer_ward_or_403
+from .comm import officer_badges_of_request
 from .forms import WardSettingsForm
 from .models import Flag
 from .services import set_ward_remote
@@ -33,6 +34,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
                 establishment__ward=ward, review_status=ReviewStatus.PENDING
             ).count(),
             "open_flags": Flag.objects.filter(ward=ward, resolved_at__isnull=True).count(),
+            "badges": officer_badges_of_request(request),
         },
     )
 
