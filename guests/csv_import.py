@@ -26,12 +26,13 @@ from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise, lazy
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from establishments.models import Establishment
 from luutru.models import User
+from luutru.text import translatable
 from wards.flagging import raise_filing_flags
 
 from . import deadlines, documents
@@ -322,13 +323,6 @@ class ErrorText(str):
         text = super().__new__(cls, str(message))
         text.source = message
         return text
-
-
-def translatable(message: str | Promise, params: dict[str, Any] | None = None) -> str | Promise:
-    """``message % params`` rendered when it is read, in the language active then."""
-    if not params:
-        return message
-    return lazy(lambda: str(message) % params, str)()
 
 
 def decode(content: bytes) -> str:

@@ -17,6 +17,7 @@ from itertools import groupby
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -35,6 +36,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 
@@ -42,6 +44,7 @@ from establishments.access import establishment_for
 from establishments.models import Establishment, Status
 from guests.models import Declaration
 from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, User
+from luutru.text import translatable
 
 from .access import officer_ward_or_403
 from .models import (
@@ -414,24 +417,25 @@ def ward_users(ward: Ward) -> QuerySet[User]:
     return User.objects.filter(officer__ward=ward, role__in=WARD_ROLES, is_active=True)
 
 
-def _notify(users: Iterable[User], *, subject: str, body: str, url: str, at: datetime) -> None:
-    Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            channel=NotificationChannel.IN_APP,
-            subject=subject[:200],
-            body=body,
-            url=url,
-            created_at=at,
-        )
-        for user in users
-    )
-
-
-def _vi(text) -> str:
-    # Outbox rows are stored as text; Vietnamese is the portal's default language.
-    with override("vi"):
-        return str(text)
+def _notify(
+    users: Iterable[User], *, subject: str | Promise, body: str | Promise, url: str, at: datetime
+) -> None:
+    """An in-app notification for each of ``users``, written in the language each last chose
+    (User.language): ``subject`` and ``body`` may be lazy (luutru.text.translatable)."""
+    notifications = []
+    for user in users:
+        with override(user.language or settings.LANGUAGE_CODE):
+            notifications.append(
+                Notification(
+                    recipient=user,
+                    channel=NotificationChannel.IN_APP,
+                    subject=str(subject)[:200],
+                    body=str(body),
+                    url=url,
+                    created_at=at,
+                )
+            )
+    Notification.objects.bulk_create(notifications)
 
 
 # --- services -----------------------------------------------------------------------------------
@@ -461,7 +465,7 @@ def publish_notice(
     )
     _notify(
         establishment_users(targets),
-        subject=_vi(_("Notice from the ward police: %(title)s")) % {"title": title},
+        subject=translatable(_("Notice from the ward police: %(title)s"), {"title": title}),
         body=body,
         url=reverse("wards:my_notice", args=[notice.pk]),
         at=at,
@@ -507,8 +511,10 @@ def open_feedback_thread(
     FeedbackMessage.objects.create(thread=thread, author=by, body=body, created_at=at)
     _notify(
         ward_users(establishment.ward),
-        subject=_vi(_("New feedback from %(establishment)s: %(subject)s"))
-        % {"establishment": establishment.name, "subject": subject},
+        subject=translatable(
+            _("New feedback from %(establishment)s: %(subject)s"),
+            {"establishment": establishment.name, "subject": subject},
+        ),
         body=body,
         url=reverse("wards:feedback_thread", args=[thread.pk]),
         at=at,
@@ -533,7 +539,9 @@ def post_feedback_message(
     if from_police:
         _notify(
             establishment_users([thread.establishment]),
-            subject=_vi(_("The ward police answered: %(subject)s")) % {"subject": thread.subject},
+            subject=translatable(
+                _("The ward police answered: %(subject)s"), {"subject": thread.subject}
+            ),
             body=body,
             url=reverse("wards:my_feedback_thread", args=[thread.pk]),
             at=at,
@@ -541,8 +549,10 @@ def post_feedback_message(
     else:
         _notify(
             ward_users(thread.ward),
-            subject=_vi(_("New message from %(establishment)s: %(subject)s"))
-            % {"establishment": thread.establishment.name, "subject": thread.subject},
+            subject=translatable(
+                _("New message from %(establishment)s: %(subject)s"),
+                {"establishment": thread.establishment.name, "subject": thread.subject},
+            ),
             body=body,
             url=reverse("wards:feedback_thread", args=[thread.pk]),
             at=at,
@@ -561,8 +571,10 @@ def close_feedback_thread(*, thread: FeedbackThread, by: User, at: datetime) -> 
     if updated:
         _notify(
             establishment_users([thread.establishment]),
-            subject=_vi(_("The ward police closed: %(subject)s")) % {"subject": thread.subject},
-            body=_vi(_("Reply in the thread to reopen it.")),
+            subject=translatable(
+                _("The ward police closed: %(subject)s"), {"subject": thread.subject}
+            ),
+            body=_("Reply in the thread to reopen it."),
             url=reverse("wards:my_feedback_thread", args=[thread.pk]),
             at=at,
         )
