@@ -12,4 +12,6 @@ def translatable(message: str | Promise, params: dict[str, Any] | None = None) -
     """``message % params`` rendered when it is read, in the language active then."""
     if not params:
         return message
-    return lazy(lambda: str(message) % params, str)()
+    # message % params, not str(message) % params: a lazy plural (ngettext_lazy, e.g. a
+    # length limit) chooses its form from the params.
+    return lazy(lambda: str(message % params), str)()

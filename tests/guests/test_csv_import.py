@@ -344,3 +344,13 @@ def test_a_file_level_error_is_read_in_the_readers_language(establishment, rita)
     with translation.override("en"):
         (error,) = csv_import.batch_errors(batch)[0]
         assert error["message"].startswith("The header lacks these columns: sex,")
+
+
+def test_a_length_limit_error_is_written_in_both_languages(establishment, rita):
+    """A plural message (Django's length limit) keeps its text once stored for every reader."""
+    batch = run(upload(establishment, rita, make_csv(CITIZEN | {"room": "1" * 300})))
+    for language in ("en", "vi"):
+        with translation.override(language):
+            (error,) = csv_import.batch_errors(batch)[0]
+            assert error["field"] == "room"
+            assert error["message"] and "300" in error["message"], (language, error)
