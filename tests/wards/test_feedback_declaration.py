@@ -56,7 +56,10 @@ def test_the_form_offers_the_establishments_declarations_of_the_last_30_days(
 
     assert list(form.fields["declaration"].queryset) == [guest]
     assert old not in form.fields["declaration"].queryset
-    assert "Trần Văn Bình" in client.get(NEW).content.decode()
+    page = client.get(NEW).content.decode()
+    # Grouped by the day of arrival, for the search box of searchable-select.js.
+    assert "<optgroup" in page and "data-searchable" in page
+    assert "Trần Văn Bình" in page
 
 
 def test_a_thread_about_a_declaration_links_each_side_to_its_own_page_of_it(
