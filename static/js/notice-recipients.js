@@ -8,14 +8,7 @@
 (function () {
   "use strict";
 
-  function fold(text) {
-    return text
-      .replace(/đ/g, "d")
-      .replace(/Đ/g, "D")
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase();
-  }
+  var fold = window.Luutru.fold; // static/js/fold.js
 
   function words(text) {
     return fold(text).split(/[^a-z0-9]+/).filter(Boolean);

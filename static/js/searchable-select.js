@@ -9,14 +9,7 @@
 (function () {
   "use strict";
 
-  function fold(text) {
-    return text
-      .replace(/đ/g, "d")
-      .replace(/Đ/g, "D")
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase();
-  }
+  var fold = window.Luutru.fold; // static/js/fold.js
 
   var WARD_TYPE = /^(phuong|xa|dac khu|thi tran) /;
 
