@@ -80,7 +80,8 @@ class WardSearchSelect(forms.Select):
         choices = [("", _("Choose the ward or commune"))]
         choices += [(match.pk, match.label) for match in self.found]
         chosen = str(value[0] if isinstance(value, list | tuple) and value else value or "")
-        if chosen.isdigit() and int(chosen) not in {match.pk for match in self.found}:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if chosen.isdecimal() and int(chosen) not in {match.pk for match in self.found}:
             ward = Ward.objects.select_related("province").filter(pk=int(chosen)).first()
             if ward is not None:
                 choices.append((ward.pk, directory.ward_label(ward.name, ward.province.name)))

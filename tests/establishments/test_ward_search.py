@@ -136,9 +136,10 @@ def test_any_ward_is_accepted_and_one_that_does_not_exist_is_refused(client, war
     assert response.status_code == 302
     assert Application.objects.get().ward == wards["kinh_bac"]
 
-    refused = client.post(URL, application_data(wards["kinh_bac"]) | {"ward": "999999"})
-    assert refused.status_code == 200
-    assert "ward" in refused.context["form"].errors
+    for wrong in ("999999", "²", "-1", "abc"):
+        refused = client.post(URL, application_data(wards["kinh_bac"]) | {"ward": wrong})
+        assert refused.status_code == 200
+        assert "ward" in refused.context["form"].errors
     assert Application.objects.count() == 1
 
 
