@@ -44,10 +44,12 @@ def app_role(django_db_setup, django_db_blocker) -> str:
 
 def connect_as(role: str) -> psycopg.Connection:
     settings = connection.settings_dict
+    # A unix socket (the embedded PostgreSQL) comes as ?host= in DATABASE_URL: in OPTIONS.
+    options = settings.get("OPTIONS", {})
     return psycopg.connect(
         dbname=settings["NAME"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
+        host=settings["HOST"] or options.get("host"),
+        port=settings["PORT"] or options.get("port"),
         user=role,
         password=PASSWORD,
     )
