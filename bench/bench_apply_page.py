@@ -28,7 +28,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
-from wards.models import Ward  # noqa: E402
+from luutru.models import Ward  # noqa: E402
 
 PAGES = 30
 SEARCHES = 50

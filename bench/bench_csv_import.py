@@ -31,8 +31,7 @@ from django.utils import timezone  # noqa: E402
 from establishments.models import Establishment, Kind, Staff, Status  # noqa: E402
 from guests import csv_import, deadlines  # noqa: E402
 from guests.models import Declaration, ImportBatch  # noqa: E402
-from luutru.models import Role, User  # noqa: E402
-from wards.models import Province, Ward  # noqa: E402
+from luutru.models import Province, Role, User, Ward  # noqa: E402  # noqa: E402
 
 DIGITS_AS_LETTERS = str.maketrans("0123456789", "ABCDEFGHIJ")
 

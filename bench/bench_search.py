@@ -41,8 +41,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from bench import encrypted  # noqa: E402
 from establishments.models import Establishment, Kind, Status  # noqa: E402
 from guests import documents  # noqa: E402
-from luutru.models import Role, User  # noqa: E402
-from wards.models import Officer, Province, Ward  # noqa: E402
+from luutru.models import Officer, Province, Role, User, Ward  # noqa: E402  # noqa: E402
 from wards.search import matching_declarations, parse_query, search_declarations  # noqa: E402
 
 MARKER = "Bench search establishment 00"

@@ -36,9 +36,9 @@ from bench import encrypted  # noqa: E402
 from establishments.models import Establishment, Kind, Staff, Status  # noqa: E402
 from guests import documents  # noqa: E402
 from guests.models import Declaration  # noqa: E402
-from luutru.models import Role, User  # noqa: E402
+from luutru.models import Officer, Province, Role, User, Ward  # noqa: E402
 from wards import flagging  # noqa: E402
-from wards.models import Flag, Notification, Officer, Province, Ward  # noqa: E402
+from wards.models import Flag, Notification  # noqa: E402
 
 DUE = 1000
 SMALL = 10_000

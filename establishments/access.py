@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, Role, User
-from wards.models import Officer, Ward
+from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, Officer, Role, User, Ward
 
 from .models import Application, Establishment, Staff
 

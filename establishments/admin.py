@@ -1,33 +1,10 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.contrib import admin
+
+from luutru.admin import reset_second_factor_action
 
 from .models import Application, Establishment, Staff
-from .services import reset_second_factor
-
-
-@admin.action(description=gettext_lazy("Reset the two-factor authentication of the selected users"))
-def reset_second_factor_action(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
-) -> None:
-    """For rows that name a ``user`` (staff, officers). The devices go without being shown:
-    the site admin never sees a key (see luutru/admin.py). The admin's history keeps who did
-    it."""
-    count = 0
-    for member in queryset.select_related("user"):
-        reset_second_factor(user=member.user)
-        modeladmin.log_change(request, member, "Reset the two-factor authentication.")
-        count += 1
-    modeladmin.message_user(
-        request,
-        _("Two-factor authentication reset for %(count)d users: they set it up again at login.")
-        % {"count": count},
-        messages.SUCCESS,
-    )
 
 
 @admin.register(Application)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 
 from django import forms
@@ -11,22 +10,14 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from luutru.models import User
-from wards import directory
-from wards.models import Ward
+from luutru import directory
+from luutru.models import User, Ward
 
 from .models import Application, ApplicationStatus, Kind
 
 
 def collapse_whitespace(value: str) -> str:
     return " ".join(value.split())
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for sorting and searching Vietnamese: "Đống Đa" -> "dong da"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def normalise_phone(value: str) -> str:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from wards.models import Ward
+from luutru.models import Ward
 
 
 class Kind(models.TextChoices):
@@ -119,7 +119,7 @@ class Establishment(LodgingFields):
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="establishment"
     )
     beat = models.ForeignKey(
-        "wards.Beat",
+        "luutru.Beat",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -9,11 +9,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luutru.accounts import send_set_password_links, set_password_path
-from luutru.models import BackupCodeDevice, Role, User
-from wards.models import Ward
+from luutru.models import Role, User, Ward
 
 from .models import Application, ApplicationStatus, Establishment, Staff, Status
 
@@ -242,14 +240,6 @@ def reset_password(*, user: User, owner: User, base_url: str) -> IssuedLink:
 
 
 @transaction.atomic
-def reset_second_factor(*, user: User) -> None:
-    """Forget the user's authenticator and backup codes. Their sessions end too: a session
-    left open would let whoever holds it enrol a new authenticator in the user's name."""
-    TOTPDevice.objects.filter(user=user).delete()
-    BackupCodeDevice.objects.filter(user=user).delete()
-    user.end_sessions()
-
-
 def set_receptionist_2fa_required(*, establishment: Establishment, required: bool) -> None:
     establishment.receptionist_2fa_required = required
     establishment.save(update_fields=["receptionist_2fa_required"])

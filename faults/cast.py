@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Kind, Staff, Status
 from guests.models import Declaration
-from luutru.models import Role, User
-from wards.models import Flag, Notification, NotificationChannel, Officer, Province, Ward
+from luutru.models import Officer, Province, Role, User, Ward
+from wards.models import Flag, Notification, NotificationChannel
 
 PASSWORD = "fault-run-password-2026"  # noqa: S105 - a throwaway database's accounts
 _hashed: str | None = None

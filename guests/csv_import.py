@@ -33,7 +33,6 @@ from django.utils.translation import gettext_lazy
 from establishments.models import Establishment
 from luutru.models import User
 from luutru.text import translatable
-from wards.flagging import raise_filing_flags
 
 from . import deadlines, documents
 from .forms import (
@@ -48,13 +47,12 @@ from .models import (
     DOCUMENT_CONSTRAINT,
     Declaration,
     DeclarationKind,
-    DeclarationVersion,
     DocumentType,
     ImportBatch,
     ImportStatus,
 )
 from .nationalities import NATIONALITY_LABELS, country_for_code
-from .services import guest_submission_key
+from .services import guest_submission_key, record_filing
 
 logger = logging.getLogger(__name__)
 
@@ -789,21 +787,7 @@ def file_import(*, batch: ImportBatch, rows: list[Row]) -> ImportBatch:
             declaration.fix_at_filing(at=now, ward=establishment.ward)
             declarations.append(declaration)
         Declaration.objects.bulk_create(declarations, batch_size=2000)
-        DeclarationVersion.objects.bulk_create(
-            (
-                DeclarationVersion(
-                    declaration=declaration,
-                    number=1,
-                    data=declaration.snapshot(),
-                    created_by=filed_by,
-                    created_at=now,
-                )
-                for declaration in declarations
-            ),
-            batch_size=2000,
-        )
-        # A late filing is flagged with the filing, in its transaction (wards.flagging).
-        raise_filing_flags(declarations, at=now)
+        record_filing(declarations, filed_by=filed_by, at=now)
         already = len(declarations)
     batch.status = ImportStatus.FILED
     batch.filed = already

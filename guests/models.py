@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from establishments.models import Establishment
+from luutru.text import fold
 
 from . import deadlines
 from .fields import (
@@ -17,7 +18,6 @@ from .fields import (
     EncryptedDocumentField,
     SnapshotField,
 )
-from .names import fold
 
 
 class DeclarationKind(models.TextChoices):
@@ -167,7 +167,7 @@ class Declaration(models.Model):
     # One per guest of a submitted form (see services.guest_submission_key), so that the same
     # form posted twice files nothing the second time.
     submission_key = models.UUIDField(editable=False)
-    # The name folded for accent-insensitive search (guests.names.fold).
+    # The name folded for accent-insensitive search (luutru.text.fold).
     name_key = models.CharField(max_length=150, default="", editable=False)
 
     # When the sweeps must look at this row again; NULL once it needs no more looking at. Each

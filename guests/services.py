@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from establishments.models import Establishment
 from luutru.models import User
-from wards.flagging import raise_document_flags, raise_filing_flags
+from luutru.text import fold
 
 from . import documents
 from .models import (
@@ -29,7 +29,7 @@ from .models import (
     ReviewEvent,
     ReviewStatus,
 )
-from .names import fold
+from .signals import declaration_corrected, declarations_filed
 
 # How long after check-out the front desk may still correct a declaration on its own: time to
 # notice a typo at check-out or when closing the next day's register. Later, what the police
@@ -113,19 +113,28 @@ def file_declarations(
             raise DocumentAlreadyStaying(_staying_indices(establishment, declarations)) from e
         raise
 
-    DeclarationVersion.objects.bulk_create(
-        DeclarationVersion(
-            declaration=declaration,
-            number=1,
-            data=declaration.snapshot(),
-            created_by=filed_by,
-            created_at=now,
-        )
-        for declaration in declarations
-    )
-    # A late filing is flagged with the filing, in its transaction (wards.flagging).
-    raise_filing_flags(declarations, at=now)
+    record_filing(declarations, filed_by=filed_by, at=now)
     return declarations
+
+
+def record_filing(declarations: list[Declaration], *, filed_by: User, at: datetime) -> None:
+    """What every filing writes beside its inserted declarations, whatever its path (the desk,
+    a CSV file): version 1 of each, then the flags it raises by itself (late, an expired
+    document), by the receivers of ``declarations_filed``, in the same transaction."""
+    DeclarationVersion.objects.bulk_create(
+        (
+            DeclarationVersion(
+                declaration=declaration,
+                number=1,
+                data=declaration.snapshot(),
+                created_by=filed_by,
+                created_at=at,
+            )
+            for declaration in declarations
+        ),
+        batch_size=2000,
+    )
+    declarations_filed.send(sender=Declaration, declarations=declarations, at=at)
 
 
 def filed_with(*, establishment: Establishment, submission_key: uuid.UUID) -> bool:
@@ -252,8 +261,7 @@ def correct_declaration(
         created_by=corrected_by,
         created_at=now,
     )
-    if {"document_expiry", "visa_expiry", "arrival"} & set(changed):
-        raise_document_flags([locked], at=now)
+    declaration_corrected.send(sender=Declaration, declaration=locked, changed=set(changed), at=now)
     for name in update_fields:
         setattr(declaration, name, getattr(locked, name))
     return version

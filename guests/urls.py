@@ -5,6 +5,8 @@ from . import views
 app_name = "guests"
 
 urlpatterns = [
+    # The front desk's home: who is staying now.
+    path("desk/", views.desk, name="desk"),
     path("file/foreigner/", views.file_foreigner, name="file_foreigner"),
     path("file/citizen/", views.file_citizen, name="file_citizen"),
     path("check-out/", views.check_out, name="check_out"),

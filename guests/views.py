@@ -60,7 +60,7 @@ FILE_URLS = {
 CURRENT_GUESTS_PAGE_SIZE = 100
 
 
-def current_guests(request: HttpRequest) -> HttpResponse:
+def desk(request: HttpRequest) -> HttpResponse:
     """The establishment's home page: who is staying now. Receptionists check guests out from
     here; owners read it."""
     establishment = establishment_for(request.user)
@@ -74,7 +74,7 @@ def current_guests(request: HttpRequest) -> HttpResponse:
     page = Paginator(staying, CURRENT_GUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "establishments/desk.html",
+        "guests/desk.html",
         {
             "establishment": establishment,
             "staying": page.object_list,
@@ -219,11 +219,11 @@ def check_out(request: HttpRequest) -> HttpResponse:
             raise Http404
     if not targets:
         messages.warning(request, _("Select the guests who are leaving."))
-        return redirect("establishments:desk")
+        return redirect("guests:desk")
     leaving = [d for d in targets if d.departed_at is None]
     if not leaving:
         messages.info(request, _("These guests had already checked out."))
-        return redirect("establishments:desk")
+        return redirect("guests:desk")
     form = CheckOutForm(
         request.POST if "departed_at" in request.POST else None,
         latest_arrival=max(d.arrival for d in leaving),
@@ -261,7 +261,7 @@ def check_out(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.info(request, _("These guests had already checked out."))
-    return redirect("establishments:desk")
+    return redirect("guests:desk")
 
 
 # --- filing -------------------------------------------------------------------------------------

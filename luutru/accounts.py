@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
+from .models import BackupCodeDevice, User
 
 
 def set_password_path(user: User) -> str:
@@ -33,3 +34,11 @@ def send_set_password_links(*, to: str, base_url: str, accounts: list[User], int
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[to],
     )
+
+
+def reset_second_factor(*, user: User) -> None:
+    """Forget the user's authenticator and backup codes. Their sessions end too: a session
+    left open would let whoever holds it enrol a new authenticator in the user's name."""
+    TOTPDevice.objects.filter(user=user).delete()
+    BackupCodeDevice.objects.filter(user=user).delete()
+    user.end_sessions()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "establishments",
     "guests",
     "wards",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "luutru.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "luutru.wsgi.application"
 
 TEMPLATES = [
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "luutru.context_processors.portal",
+                "wards.context_processors.nav_badges",
             ],
         },
     },

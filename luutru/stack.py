@@ -1,7 +1,7 @@
 """The local stack: the two README commands.
 
     python3 -m luutru.stack run    # the portal with demo data, a Celery worker and beat
-    python3 -m luutru.stack test   # ruff, migrations check, deploy check, the whole pytest suite
+    python3 -m luutru.stack test   # ruff, import contracts, migrations and deploy checks, pytest
 
 Only the standard library may be imported at module level: the first run happens under the
 system Python, before the virtualenv exists. The runner creates `.venv`, installs the project
@@ -284,9 +284,11 @@ def test(pytest_args: list[str]) -> int:
     steps_without_services = [
         [ruff, "check", str(ROOT)],
         [ruff, "format", "--check", str(ROOT)],
+        # The floor plan between the apps (the contracts in pyproject.toml).
+        [str(VENV / "bin" / "lint-imports"), "--no-cache"],
     ]
     for step in steps_without_services:
-        say(" ".join(step[1:2]) + ": " + " ".join(step))
+        say(" ".join(step))
         if subprocess.run(step, cwd=ROOT).returncode:
             return 1
     with services() as env:

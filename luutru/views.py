@@ -33,7 +33,7 @@ from .middleware import has_confirmed_device
 from .models import BackupCodeDevice, Role, User
 
 ROLE_HOMES = {
-    Role.RECEPTIONIST: "establishments:desk",
+    Role.RECEPTIONIST: "guests:desk",
     Role.OWNER: "establishments:owner_home",
     Role.WARD_OFFICER: "wards:officer_home",
     Role.WARD_COMMANDER: "wards:officer_home",

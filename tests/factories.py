@@ -10,8 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Kind, Staff, Status
-from luutru.models import Role, User
-from wards.models import ImmigrationOfficer, Officer, Province, Ward
+from luutru.models import ImmigrationOfficer, Officer, Province, Role, User, Ward
 
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)

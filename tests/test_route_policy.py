@@ -33,10 +33,10 @@ from django.utils import timezone
 
 from guests import csv_import
 from guests.models import RegisterClosing
-from luutru.models import Role
+from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
-from wards.models import Beat, Flag, FlagKind
+from wards.models import Flag, FlagKind
 
 RECEPTIONIST = Role.RECEPTIONIST
 OWNER = Role.OWNER
@@ -98,6 +98,7 @@ POLICY: dict[str, Policy] = {
     "admin_login_redirect":             Policy(only(ADMIN)),
     # --- the establishment: front desk and owner ------------------------------------------------
     "establishments:desk":              Policy(DESK),
+    "guests:desk":                      Policy(DESK),
     "guests:file_foreigner":            Policy(only(RECEPTIONIST), BOTH),
     "guests:file_citizen":              Policy(only(RECEPTIONIST), BOTH),
     "guests:check_out":                 Policy(only(RECEPTIONIST), POST),

@@ -8,9 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from luutru.models import WARD_ROLES, Role, User
-
-from .models import ImmigrationOfficer, Officer, Province, Ward
+from luutru.models import WARD_ROLES, ImmigrationOfficer, Officer, Province, Role, User, Ward
 
 
 def ward_for(user: User) -> Ward | None:

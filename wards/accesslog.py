@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from guests import documents
 from guests.models import Declaration
 from luutru.clientip import client_ip
+from luutru.models import Ward
 
-from .models import AccessAction, AccessLog, Ward
+from .models import AccessAction, AccessLog
 
 
 def log_access(

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class WardsConfig(AppConfig):
     name = "wards"
     verbose_name = _("Wards")
+
+    def ready(self) -> None:
+        from guests.signals import declaration_corrected, declarations_filed
+
+        from . import flagging
+
+        # The flags a filing raises by itself, in its transaction (guests.signals).
+        declarations_filed.connect(flagging.on_declarations_filed, dispatch_uid="wards.filed")
+        declaration_corrected.connect(
+            flagging.on_declaration_corrected, dispatch_uid="wards.corrected"
+        )

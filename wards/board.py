@@ -43,10 +43,10 @@ from guests.register import (
     local_day,
     owing_register_on,
 )
-from luutru.models import User
+from luutru.models import User, Ward
 
 from .access import officer_ward_or_403
-from .models import Flag, Inspection, Ward
+from .models import Flag, Inspection
 
 HISTORY_DAYS = 14
 

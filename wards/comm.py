@@ -43,12 +43,11 @@ from django.utils.translation import ngettext, override
 from establishments.access import establishment_for
 from establishments.models import Establishment, Status
 from guests.models import Declaration
-from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, User
+from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, Beat, User, Ward
 from luutru.text import translatable
 
 from .access import officer_ward_or_403
 from .models import (
-    Beat,
     FeedbackCategory,
     FeedbackMessage,
     FeedbackStatus,
@@ -58,7 +57,6 @@ from .models import (
     NoticeDelivery,
     Notification,
     NotificationChannel,
-    Ward,
 )
 from .notifications import in_app_for
 

@@ -157,11 +157,11 @@ def raise_filing_flags(declarations: Iterable[Declaration], *, at: datetime) -> 
     DOCUMENT_EXPIRED and VISA_EXPIRED for a guest filed with an expired passport or visa (the
     desk files them all, the police are told).
 
-    Called inside the filing transaction (guests.services.file_declarations and
-    guests.csv_import.file_import): lateness and the documents are known at the moment of
-    filing (DESIGN) and fixed then, so a flag is written with the declaration or not at all.
-    No sweep and no due column are needed, and a filing that rolls back leaves no flag and no
-    notification.
+    Called inside the filing transaction, by the receiver of guests.signals.declarations_filed
+    (every filing sends it: guests.services.record_filing): lateness and the documents are
+    known at the moment of filing (DESIGN) and fixed then, so a flag is written with the
+    declaration or not at all. No sweep and no due column are needed, and a filing that rolls
+    back leaves no flag and no notification.
     """
     filed = [d for d in declarations if d.pk is not None]
     late = _raise_for_declarations(FlagKind.LATE, [d for d in filed if d.late], at=at)
@@ -203,6 +203,23 @@ def _raise_for_declarations(kind: str, declarations: list[Declaration], *, at: d
         declaration_ids=[d.pk for d in declarations],
         establishment_ids={d.establishment_id for d in declarations},
     )
+
+
+# Fields whose correction re-judges the documents (lateness is never re-judged).
+DOCUMENT_FIELDS = {"document_expiry", "visa_expiry", "arrival"}
+
+
+def on_declarations_filed(
+    sender, *, declarations: list[Declaration], at: datetime, **kwargs
+) -> None:
+    raise_filing_flags(declarations, at=at)
+
+
+def on_declaration_corrected(
+    sender, *, declaration: Declaration, changed: set[str], at: datetime, **kwargs
+) -> None:
+    if DOCUMENT_FIELDS & changed:
+        raise_document_flags([declaration], at=at)
 
 
 # --- the establishment sweeps: missing registers, silent establishments ---------------------

@@ -19,9 +19,7 @@ from django.http import Http404
 
 from establishments.models import Establishment
 from guests.models import Declaration, ReviewStatus
-from luutru.models import Role, User
-
-from .models import Beat, Officer, Ward
+from luutru.models import Beat, Officer, Role, User, Ward
 
 PAGE_SIZE = 25
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from establishments.models import Establishment
 from guests.models import DeclarationKind
-
-from .models import Beat, Officer, Ward
+from luutru.models import Beat, Officer, Ward
 
 
 class InboxFilterForm(forms.Form):

@@ -16,13 +16,13 @@ from establishments.models import Establishment
 from guests.history import history
 from guests.models import Declaration, ReviewStatus
 from guests.services import ReviewConflict, confirm_declaration, return_declaration
-from luutru.models import Role
+from luutru.models import Beat, Officer, Role, Ward
 
 from . import inbox
 from .access import commanded_ward_or_403, is_id, officer_ward_or_403
 from .accesslog import log_access
 from .inbox_forms import BeatAssignForm, BeatForm, InboxFilterForm, ReturnForm
-from .models import AccessAction, Beat, Officer, Ward
+from .models import AccessAction
 
 
 def inbox_view(request: HttpRequest) -> HttpResponse:

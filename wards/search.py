@@ -1,6 +1,6 @@
 """The police's search within their ward: a document number exactly, or a name by its words.
 
-Names are matched on `Declaration.name_key` (guests.names.fold), each word with LIKE '%word%',
+Names are matched on `Declaration.name_key` (luutru.text.fold), each word with LIKE '%word%',
 which the trigram GIN index `declaration_name_trgm` serves; a document number is matched by its
 keyed hash (guests.documents) on the btree index `declaration_document_hash`, since the number
 itself is stored encrypted. The terms are never written to the application's log: the access
@@ -16,9 +16,8 @@ from django.db.models import Q, QuerySet
 from establishments.models import Establishment
 from guests import documents
 from guests.models import Declaration
-from guests.names import fold
-
-from .models import Ward
+from luutru.models import Ward
+from luutru.text import fold
 
 RESULT_LIMIT = 50
 MIN_NAME_LENGTH = 3

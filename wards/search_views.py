@@ -12,9 +12,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from luutru.models import Officer, Ward
+
 from .access import commanded_ward_or_403, officer_ward_or_403
 from .accesslog import log_access
-from .models import AccessAction, AccessLog, Officer, Ward
+from .models import AccessAction, AccessLog
 from .search import (
     MIN_NAME_LENGTH,
     RESULT_LIMIT,

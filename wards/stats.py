@@ -47,8 +47,7 @@ from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind
 from guests.nationalities import NATIONALITY_LABELS
 from guests.register import DAY_VALIDATORS
-
-from .models import Ward
+from luutru.models import Ward
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 
 from establishments.models import Application, ApplicationStatus, Establishment, Status
 from guests.models import Declaration, ReviewStatus
+from luutru.geography import set_ward_remote
 from luutru.models import Role
 
 from .access import commanded_ward_or_403, immigration_province_or_403, officer_ward_or_403
 from .comm import officer_badges_of_request
 from .forms import WardSettingsForm
 from .models import Flag
-from .services import set_ward_remote
 
 
 def officer_home(request: HttpRequest) -> HttpResponse:

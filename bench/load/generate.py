@@ -53,9 +53,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from establishments.models import Establishment, Kind, Staff, Status  # noqa: E402
 from guests import documents  # noqa: E402
-from guests.names import fold  # noqa: E402
-from luutru.models import Role, User  # noqa: E402
-from wards.models import Officer, Province, Ward  # noqa: E402
+from luutru.models import Officer, Province, Role, User, Ward  # noqa: E402  # noqa: E402
+from luutru.text import fold  # noqa: E402
 
 LOAD_PASSWORD = "load-luutru-2026"
 PROVINCE_CODE = 1  # Thành phố Hà Nội

@@ -220,7 +220,7 @@ class Desk(Portal):
             self.check_out()
 
     def check_out(self) -> None:
-        desk = self.client.get("/establishments/desk/", name="desk (GET)")
+        desk = self.client.get("/guests/desk/", name="desk (GET)")
         ids = STAYING.findall(desk.text or "")
         if not ids:
             return

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 def fill_search_and_sweep_columns(apps, schema_editor):
-    from guests.names import fold
+    from luutru.text import fold
 
     Declaration = apps.get_model("guests", "Declaration")
     rows = Declaration.objects.select_related("establishment__ward").iterator(chunk_size=2000)

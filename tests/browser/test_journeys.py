@@ -218,7 +218,7 @@ def test_the_front_desk_files_guests_from_the_keyboard_and_closes_the_day(actors
     desk.log_in("rita", f.PASSWORD, user=rita)
     page, keyboard = desk.page, desk.page.keyboard
     english_is_shown(desk)
-    assert "/establishments/desk/" in page.url
+    assert "/guests/desk/" in page.url
 
     # From here to the family's filing, the keyboard only (Actor.click refuses).
     desk.keyboard_only = True
@@ -245,7 +245,7 @@ def test_the_front_desk_files_guests_from_the_keyboard_and_closes_the_day(actors
     assert desk.focused() == "id_guest-0-mrz"  # ready for the next passport
 
     # A citizen typed by hand.
-    desk.tab_to("a[href='/establishments/desk/']")
+    desk.tab_to("a[href='/guests/desk/']")
     desk.navigate(lambda: keyboard.press("Enter"))
     desk.tab_to("a[href='/guests/file/citizen/']")
     desk.navigate(lambda: keyboard.press("Enter"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from luutru.models import Role
+from luutru.models import Beat, Role
 from tests import factories as f
-from wards.models import Beat, Notice
+from wards.models import Notice
 
 from .helpers import tr
 

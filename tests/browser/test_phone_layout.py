@@ -50,7 +50,7 @@ def test_the_desk_and_the_register_fit_a_phone(actors):
     desk = actors("receptionist", "en", phone=True)
     desk.log_in("rita", f.PASSWORD, user=rita)
     page = desk.page
-    assert "/establishments/desk/" in page.url
+    assert "/guests/desk/" in page.url
     assert scroll_width(page) <= PHONE["width"]
     # Each guest's selection box is a thumb-sized target.
     targets = page.locator("label.tap-target:has(input[name=declaration])")

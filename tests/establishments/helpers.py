@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from establishments.models import Application, Kind
-from wards.models import Ward
+from luutru.models import Ward
 
 LINK = re.compile(r"https?://\S+/accounts/password/set/\S+/")
 

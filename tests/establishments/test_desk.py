@@ -1,3 +1,5 @@
+"""The front desk's old address: the desk moved to guests:desk."""
+
 from __future__ import annotations
 
 import pytest
@@ -5,27 +7,19 @@ from django.urls import reverse
 
 from tests import factories as f
 
-URL = reverse("establishments:desk")
+OLD = reverse("establishments:desk")
 
 
 @pytest.mark.django_db
-def test_it_shows_the_receptionists_establishment(client, rita, establishment):
+def test_the_old_address_sends_the_desk_to_its_new_one_with_the_query(client, rita):
     f.login(client, rita)
-    response = client.get(URL)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert establishment.name in html
+    response = client.get(OLD + "?room=101")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("guests:desk") + "?room=101"
+    assert "101" in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.django_db
-def test_it_checks_ownership(client, ron, establishment, other_establishment):
-    f.login(client, ron)
-    html = client.get(URL).content.decode()
-    assert other_establishment.name in html
-    assert establishment.name not in html
-
-
-@pytest.mark.django_db
-def test_it_is_forbidden_to_the_police(client, omar):
+def test_the_old_address_refuses_whom_the_desk_refuses(client, omar):
     f.login(client, omar)
-    assert client.get(URL).status_code == 403
+    assert client.get(OLD).status_code == 403

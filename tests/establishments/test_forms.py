@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django import forms
 
-from establishments.forms import fold, normalise_business_registration_number, normalise_phone
+from establishments.forms import normalise_business_registration_number, normalise_phone
+from luutru.text import fold
 
 
 @pytest.mark.parametrize(

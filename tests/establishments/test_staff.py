@@ -112,14 +112,14 @@ def test_the_names_of_issued_accounts_are_kept_for_the_police(owner_client):
 @pytest.mark.django_db
 def test_disabling_a_receptionist_ends_their_session(owner_client, rita):
     rita_client = f.login(Client(), rita)
-    assert rita_client.get(reverse("establishments:desk")).status_code == 200
+    assert rita_client.get(reverse("guests:desk")).status_code == 200
 
     response = owner_client.post(action("staff_disable", rita), {"confirmed": "yes"})
     assert response.status_code == 302
     rita.refresh_from_db()
     assert not rita.is_active
 
-    response = rita_client.get(reverse("establishments:desk"))
+    response = rita_client.get(reverse("guests:desk"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -187,7 +187,7 @@ def test_resetting_a_password_issues_a_new_link_and_logs_the_receptionist_out(ow
     rita.refresh_from_db()
     assert not rita.has_usable_password()
     assert log_in(Client(), "rita", f.PASSWORD).status_code == 200  # the form again
-    assert rita_client.get(reverse("establishments:desk")).status_code == 302
+    assert rita_client.get(reverse("guests:desk")).status_code == 302
     assert len(mail.outbox) == 1
     (link,) = links_in(mail.outbox[0].body)
     assert Client().get(urlsplit(link).path, follow=True).context["validlink"]
@@ -210,11 +210,11 @@ def test_resetting_the_second_factor_forgets_the_devices(owner_client, rita):
     owner_client.post(action("staff_reset_second_factor", rita), {"confirmed": "yes"})
     assert not TOTPDevice.objects.filter(user=rita).exists()
     assert not BackupCodeDevice.objects.filter(user=rita).exists()
-    assert rita_client.get(reverse("establishments:desk")).status_code == 302
+    assert rita_client.get(reverse("guests:desk")).status_code == 302
 
     # At the next login rita enrols again.
     f.login(rita_client, rita, verified=False)
-    response = rita_client.get(reverse("establishments:desk"))
+    response = rita_client.get(reverse("guests:desk"))
     assert response.url.startswith(reverse("otp_enrol"))
 
 
@@ -226,12 +226,12 @@ def test_the_owner_lets_receptionists_log_in_without_a_second_factor(
     owner_client, rita, establishment
 ):
     rita_client = f.login(Client(), rita, verified=False)
-    assert rita_client.get(reverse("establishments:desk")).status_code == 302
+    assert rita_client.get(reverse("guests:desk")).status_code == 302
 
     owner_client.post(reverse("establishments:staff_two_factor"), {})
     establishment.refresh_from_db()
     assert not establishment.receptionist_2fa_required
-    assert rita_client.get(reverse("establishments:desk")).status_code == 200
+    assert rita_client.get(reverse("guests:desk")).status_code == 200
 
     owner_client.post(
         reverse("establishments:staff_two_factor"), {"receptionist_2fa_required": "on"}

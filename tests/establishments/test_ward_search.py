@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from establishments.models import Application
+from luutru import directory
 from tests import factories as f
-from wards import directory
 
 from .helpers import application_data
 

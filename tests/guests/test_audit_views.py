@@ -291,5 +291,5 @@ def test_the_summary_runs_a_fixed_number_of_queries(
 @pytest.mark.django_db
 def test_the_owners_home_links_to_the_audit_the_summary_and_the_current_guests(owner):
     page = owner.get(reverse("establishments:owner_home")).content.decode()
-    for url in (AUDIT, SUMMARY, reverse("establishments:desk")):
+    for url in (AUDIT, SUMMARY, reverse("guests:desk")):
         assert f'href="{url}"' in page

@@ -75,7 +75,7 @@ def test_it_checks_out_one_guest(desk, rita, establishment):
     one, other = file(establishment, rita, room="101", count=2)
     response = desk.post(URL, {"declaration": one.pk, **AT})
     assert response.status_code == 302
-    assert response.url == reverse("establishments:desk")
+    assert response.url == reverse("guests:desk")
     one.refresh_from_db()
     assert one.departed_at == NOW
     assert one.departed_by == rita

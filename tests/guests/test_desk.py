@@ -15,7 +15,7 @@ from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind, DocumentType
 from tests import factories as f
 
-DESK = reverse("establishments:desk")
+DESK = reverse("guests:desk")
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
 
 
@@ -189,3 +189,26 @@ def test_the_desk_finds_one_room(client, rita, establishment):
     response = client.get(DESK, {"room": "101"})
     names = [d.full_name for d in response.context["staying"]]
     assert names == ["Nguyễn Văn 101-0", "Nguyễn Văn 101-1"]
+
+
+@pytest.mark.django_db
+def test_the_desk_shows_the_receptionists_establishment(client, rita, establishment):
+    f.login(client, rita)
+    response = client.get(DESK)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert establishment.name in html
+
+
+@pytest.mark.django_db
+def test_the_desk_shows_only_ones_own_house(client, ron, establishment, other_establishment):
+    f.login(client, ron)
+    html = client.get(DESK).content.decode()
+    assert other_establishment.name in html
+    assert establishment.name not in html
+
+
+@pytest.mark.django_db
+def test_the_desk_is_forbidden_to_the_police(client, omar):
+    f.login(client, omar)
+    assert client.get(DESK).status_code == 403

@@ -138,7 +138,7 @@ def test_lists_show_the_number_masked(client, declaration, rita, alice, omar):
     exported = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert masked in exported[1] and NUMBER not in str(exported)
     f.login(client, rita)
-    desk = client.get(reverse("establishments:desk")).content.decode()
+    desk = client.get(reverse("guests:desk")).content.decode()
     assert NUMBER not in desk
     f.login(client, omar)
     results = client.post(reverse("wards:search"), {"q": NUMBER.lower()}).content.decode()

@@ -169,7 +169,7 @@ def test_a_foreigner_filed_after_the_deadline_is_marked_late_at_once(client, rit
     declaration = Declaration.objects.get()
     assert declaration.deadline == datetime(2026, 6, 16, 8, 0, tzinfo=LOCAL_TZ)
     assert declaration.late
-    page = desk.get(reverse("establishments:desk")).content.decode()
+    page = desk.get(reverse("guests:desk")).content.decode()
     assert "LATE" in page
 
 

@@ -15,7 +15,7 @@ from guests.models import DeclarationVersion, ReviewAction, ReviewEvent, ReviewS
 from tests import factories as f
 from tests.guests.test_corrections import citizen_post, file_citizen
 
-DESK = reverse("establishments:desk")
+DESK = reverse("guests:desk")
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
 REASON = "The date of birth does not match the identity card."
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from luutru.urls import handler500, urlpatterns  # noqa: F401 - Django reads handler500 here
+from portal.urls import handler500, urlpatterns  # noqa: F401 - Django reads handler500 here
 
 
 def broken(request):

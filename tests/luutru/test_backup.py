@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from guests import documents
 from guests.models import Declaration, DeclarationVersion
-from luutru import backup
+from portal import backup
 from tests import factories as f
 
 DECLARATIONS = 10_000

@@ -13,9 +13,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Application, ApplicationStatus, Establishment, Kind, Staff
-from luutru import demo
-from luutru.models import Role, User
-from wards.models import ImmigrationOfficer, Officer
+from luutru.models import ImmigrationOfficer, Officer, Role, User
+from portal import demo
 
 
 def load_demo() -> str:
@@ -148,7 +147,7 @@ def test_the_frontdesk_receptionist_needs_only_the_password(client, loaded):
     )
     assert response.status_code == 302
 
-    response = client.get(reverse("establishments:desk"))
+    response = client.get(reverse("guests:desk"))
     assert response.status_code == 200
 
 
@@ -182,7 +181,7 @@ def test_the_demo_flags_agree_with_its_filings_board_register_page_and_sweep(cli
 
     from guests import register
     from guests.models import Declaration
-    from luutru import demo_guests
+    from portal import demo_guests
     from wards import board, flagging
     from wards.models import Flag, FlagKind
 

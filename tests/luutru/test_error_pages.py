@@ -32,7 +32,7 @@ def test_a_403_is_in_the_layout_with_the_users_menu_in_vietnamese(client, rita):
     assert "Bạn không được mở trang này" in page
     assert "403 Forbidden" not in page
     assert 'class="navbar' in page
-    assert reverse("establishments:desk") in page  # her own menu
+    assert reverse("guests:desk") in page  # her own menu
     assert "Đăng xuất" in page
 
 
@@ -44,7 +44,7 @@ def test_a_403_is_in_english_for_an_english_reader(client, rita):
     assert response.status_code == 403
     page = response.content.decode()
     assert "You may not open this page" in page
-    assert reverse("establishments:desk") in page
+    assert reverse("guests:desk") in page
     assert "Log out" in page
 
 

@@ -37,13 +37,13 @@ def test_the_policy_forbids_inline_code_and_other_origins(client, db):
 
 def test_pages_of_a_logged_in_user_are_not_cached(client, rita):
     f.login(client, rita)
-    response = client.get(reverse("establishments:desk"))
+    response = client.get(reverse("guests:desk"))
     assert "no-store" in response["Cache-Control"]
 
 
 PUBLIC = ["login", "password_reset", "establishments:apply", "privacy"]
 DESK = [
-    "establishments:desk",
+    "guests:desk",
     "guests:file_foreigner",
     "guests:file_citizen",
     "guests:register",

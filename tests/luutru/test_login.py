@@ -46,7 +46,7 @@ def test_a_disabled_account_cannot_log_in(client, omar):
 
 
 def test_anonymous_visitors_are_sent_to_login(client, db):
-    for name in ("home", "account", "establishments:desk", "wards:officer_home"):
+    for name in ("home", "account", "guests:desk", "wards:officer_home"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

@@ -32,7 +32,7 @@ def test_every_menu_link_opens_for_that_role(client, request, who):
 def test_the_receptionists_menu_has_no_flags(client, rita):
     f.login(client, rita)
 
-    links = _menu_links(client.get(reverse("establishments:desk")).content.decode())
+    links = _menu_links(client.get(reverse("guests:desk")).content.decode())
 
     assert reverse("wards:establishment_flags") not in links
     assert reverse("wards:notifications") in links

@@ -175,7 +175,7 @@ def test_a_wrong_totp_code_does_not_verify(client, cora):
 
 def test_each_role_lands_on_its_own_home(client, rita, alice, omar, cora, ivan, admin_user):
     homes = {
-        rita: reverse("establishments:desk"),
+        rita: reverse("guests:desk"),
         alice: reverse("establishments:owner_home"),
         omar: reverse("wards:officer_home"),
         cora: reverse("wards:officer_home"),

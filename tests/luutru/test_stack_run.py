@@ -149,7 +149,7 @@ def test_with_debug_off_the_runner_serves_the_sites_404_and_its_static_files():
         status, body = get(base + "/no-such-page/")
         assert status == 404
         assert "URLconf" not in body
-        assert "luutru.urls" not in body
+        assert "portal.urls" not in body
 
         status, login = get(base + "/accounts/login/")
         assert status == 200

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from guests import csv_import
 from guests.models import Declaration, RegisterClosing
-from luutru.models import Role
+from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
 from tests.test_route_policy import FIXED_KWARGS, POLICY
-from wards.models import Beat, FeedbackThread, Flag, FlagKind, Notice
+from wards.models import FeedbackThread, Flag, FlagKind, Notice
 
 # The guest every probe looks for where it must not be: in URLs, logs, raw markup.
 GUEST_NAME = "Quách Thị Zyxwvu"
@@ -154,7 +154,7 @@ def page_urls(who: str, world: World, establishment) -> list[tuple[str, str]]:
             urls.append((name, reverse(name, kwargs=FIXED_KWARGS.get(name))))
     # A few pages again with what their links add to the query string.
     extra = {
-        "rita": ["establishments:desk", "?room=201"],
+        "rita": ["guests:desk", "?room=201"],
         "alice": ["guests:audit", "?late=no&sort=-filed&page=1"],
         "omar": ["wards:inbox", "?scope=ward"],
     }

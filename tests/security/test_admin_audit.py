@@ -13,10 +13,9 @@ from django.db.models import ForeignObjectRel
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from luutru.models import BackupCodeDevice
+from luutru.models import BackupCodeDevice, Ward, WardSettingsChange
 from tests import factories as f
 from tests.security.conftest import CITIZEN_NUMBER, PASSPORT_NUMBER
-from wards.models import Ward, WardSettingsChange
 
 
 @pytest.fixture
@@ -119,7 +118,7 @@ def test_the_site_admin_resets_a_second_factor_without_seeing_it(root, rita, dev
 
 def test_a_ward_made_remote_in_the_admin_leaves_a_settings_history_row(root, admin_user, ward):
     response = root.post(
-        reverse("admin:wards_ward_change", args=[ward.pk]),
+        reverse("admin:luutru_ward_change", args=[ward.pk]),
         {
             "name": ward.name,
             "division_type": ward.division_type,
@@ -137,7 +136,7 @@ def test_a_ward_made_remote_in_the_admin_leaves_a_settings_history_row(root, adm
 
 def test_a_ward_saved_in_the_admin_without_a_new_flag_leaves_no_history_row(root, ward):
     response = root.post(
-        reverse("admin:wards_ward_change", args=[ward.pk]),
+        reverse("admin:luutru_ward_change", args=[ward.pk]),
         {"name": "Phường Hoàn Kiếm mới", "division_type": "phường", "province": ward.province_id},
     )
 
@@ -148,7 +147,7 @@ def test_a_ward_saved_in_the_admin_without_a_new_flag_leaves_no_history_row(root
 
 def test_no_ward_is_added_from_the_admin_without_its_official_code(root, ward):
     response = root.post(
-        reverse("admin:wards_ward_add"),
+        reverse("admin:luutru_ward_add"),
         {"name": "Xã Đảo", "division_type": "xã", "province": ward.province_id, "remote": "on"},
     )
 

@@ -389,7 +389,7 @@ def cases(world, establishment, ward, rita, alice, omar, cora, other_establishme
         "current guests": Case(
             "rita",
             "GET",
-            reverse("establishments:desk"),
+            reverse("guests:desk"),
             {"room": "201", "page": "1"},
             {"room": ROOMS, "page": NUMBERS},
         ),

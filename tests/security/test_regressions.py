@@ -67,7 +67,7 @@ def test_ids_that_isdigit_accepts_and_int_does_not_are_refused(clients, world, v
 def test_a_room_with_a_nul_character_is_a_bad_request(clients, world):
     rita = clients["rita"]
     assert send(rita, "POST", reverse("guests:check_out"), {"room": "2\x0001"}).status_code == 400
-    desk = send(rita, "GET", reverse("establishments:desk"), {"room": "\x00"})
+    desk = send(rita, "GET", reverse("guests:desk"), {"room": "\x00"})
     assert desk.status_code == 400
     assert Declaration.objects.filter(departed_at__isnull=True).count() == 2
 

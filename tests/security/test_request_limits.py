@@ -124,7 +124,7 @@ def test_the_session_cookie_ends_with_the_browser(client, rita):
 
 @pytest.mark.django_db
 def test_a_session_left_idle_past_the_timeout_is_logged_out(client, rita):
-    desk = reverse("establishments:desk")
+    desk = reverse("guests:desk")
     idle = settings.SESSION_IDLE_TIMEOUT
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         f.login(client, rita)

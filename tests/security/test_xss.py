@@ -220,7 +220,7 @@ def scene(ward, omar, cora, db) -> Scene:
     citizen_page = reverse("guests:detail", args=[filed_citizen.pk])
     pages = {
         "desk": [
-            reverse("establishments:desk"),
+            reverse("guests:desk"),
             foreigner_page,
             citizen_page,
             reverse("guests:correct", args=[filed_citizen.pk]),

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from establishments.models import Establishment
+from luutru.models import Beat, Officer
 from tests import factories as f
-from wards.models import Beat, Officer
 
 BEATS = reverse("wards:beats")
 INBOX = reverse("wards:inbox")

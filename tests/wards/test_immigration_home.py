@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from luutru.models import Province
 from tests import factories as f
-from wards.models import Province
 
 URL = reverse("wards:immigration_home")
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from establishments.models import Status
+from luutru.models import Beat
 from tests import factories as f
-from wards.models import Beat, Notice, NoticeDelivery, Notification
+from wards.models import Notice, NoticeDelivery, Notification
 
 
 @pytest.fixture

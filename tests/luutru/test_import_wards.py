@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from wards.models import Province, Ward
+from luutru.models import Province, Ward
 
 
 def run() -> str:

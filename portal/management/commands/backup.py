@@ -7,7 +7,7 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luutru import backup
+from portal import backup
 
 
 class Command(BaseCommand):

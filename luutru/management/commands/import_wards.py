@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from wards.services import import_wards
+from luutru.geography import import_wards
 
 
 class Command(BaseCommand):

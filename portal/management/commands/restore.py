@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
 
-from luutru import backup
+from portal import backup
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from luutru import demo
 from luutru.models import User
+from portal import demo
 
 
 class Command(BaseCommand):

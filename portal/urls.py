@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from . import views
+from luutru import views
 
 # The admin demands a verified second factor; its own login page is replaced by ours.
 admin.site.__class__ = OTPAdminSite

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from luutru import demo, demo_guests
-from wards.models import Ward
+from luutru.models import Ward
+from portal import demo, demo_guests
 
 
 class Command(BaseCommand):

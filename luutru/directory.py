@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from guests.names import fold
-
-from .models import Ward
+from luutru.models import Ward
+from luutru.text import fold
 
 MAX_RESULTS = 20
 MAX_QUERY_LENGTH = 100

@@ -18,9 +18,8 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Application, Establishment, Kind, Staff, Status
-from luutru.demo_guests import load_guests
-from luutru.models import Role, User
-from wards.models import ImmigrationOfficer, Officer, Ward
+from luutru.models import ImmigrationOfficer, Officer, Role, User, Ward
+from portal.demo_guests import load_guests
 
 PASSWORD = "demo-luutru-2026"
 WARD_NAME = "Phường Hoàn Kiếm"

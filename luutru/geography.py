@@ -1,4 +1,5 @@
-"""Workflows that write ward rows."""
+"""Workflows that write the geography: the official list of provinces and wards, a ward's
+settings."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from luutru.models import User
-
-from .models import Province, Ward, WardSettingsChange
+from luutru.models import Province, User, Ward, WardSettingsChange
 
 _IMPORTED_FIELDS = ["name", "division_type", "codename"]
 
