@@ -8,6 +8,8 @@ establishment in Phường Ba Đình. ivan is an immigration officer of Hà Nộ
 from __future__ import annotations
 
 import pytest
+import time_machine
+from django.utils import translation
 
 from luutru.models import Role
 from tests import factories as f
@@ -17,6 +19,23 @@ from tests import factories as f
 def fast_password_hashing(settings):
     # The production hasher costs ~0.3 s a user; the tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english(settings):
+    """Assertions read the English source strings, whatever the Vietnamese catalogue says. A
+    module read in English throughout says so in its pytestmark (usefixtures("english"))."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def frozen_clock(request):
+    """The clock stopped at the test module's NOW; a test moves it with the traveller it gets
+    (frozen_clock.shift(...), frozen_clock.move_to(...))."""
+    with time_machine.travel(request.module.NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

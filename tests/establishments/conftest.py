@@ -1,12 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions read the English source strings, whatever the Vietnamese catalogue says."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def in_english(english):
+    """Every establishments test reads English (tests/conftest.py)."""

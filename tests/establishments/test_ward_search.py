@@ -20,11 +20,6 @@ SEARCH = reverse("establishments:ward_search")
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def wards():
     hanoi = f.make_province(code=1, name="Thành phố Hà Nội")

@@ -8,16 +8,17 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from guests import csv_import, documents, tasks
 from guests.models import IMPORT_FILE_AAD, Declaration, ImportBatch, ImportStatus
 from tests import factories as f
-from tests.guests.test_csv_import import CITIZEN, FOREIGNER, NOW, make_csv
+from tests.guests.test_csv_import import CITIZEN, FOREIGNER, NOW, make_csv  # noqa: F401 - NOW: frozen_clock
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 # What must never be readable in the table: the guests' names and document numbers.
 SECRETS = [
@@ -28,19 +29,6 @@ SECRETS = [
 ]
 
 migration = importlib.import_module("guests.migrations.0008_import_content_encrypted")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
