@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests import factories as f
-from wards import flagging
+from wards.flags import sweeps as flagging
 from wards.models import Flag, FlagKind, Notification
 
 FLAGS = reverse("wards:flags")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from luutru.models import Role, User
 
-from .models import Flag, FlagKind, Notification, NotificationChannel
+from ..models import Flag, FlagKind, Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def enqueue_sending() -> None:
     ``send-pending-notifications`` sends them when it is back."""
     from luutru.celery import app
 
-    from .tasks import send_pending_notifications
+    from ..tasks import send_pending_notifications
 
     try:
         # One quick connection attempt: a check-in must not wait on a broker that is down
