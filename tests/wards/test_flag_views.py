@@ -161,6 +161,14 @@ def test_the_owner_sees_and_resolves_the_flags_of_the_establishment(
     assert flag.resolved_by == alice
 
 
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_resolving_never_sends_the_browser_off_the_site(client, alice, flag, target):
+    f.login(client, alice)
+    response = client.post(resolve_url(flag), {"resolution": "Done.", "next": target})
+    assert response.status_code == 302
+    assert response.url == OWNER_FLAGS
+
+
 def test_the_inclusion_tag_shows_the_owners_open_flags(alice, establishment, flag):
     request = RequestFactory().get("/")
     request.user = alice
