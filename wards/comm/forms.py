@@ -22,8 +22,6 @@ from luutru.models import Beat, Ward
 from ..models import FeedbackCategory, NoticeCategory
 from .queries import declarations_to_refer, recipients_of
 
-# --- forms --------------------------------------------------------------------------------------
-
 
 def _helper(label: str) -> FormHelper:
     helper = FormHelper()

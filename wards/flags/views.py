@@ -25,8 +25,6 @@ from .forms import ResolveForm
 from .notifications import flag_message, in_app_for, mark_read
 from .queries import OPEN_SHOWN, RESOLVED_SHOWN
 
-# --- pages -------------------------------------------------------------------------------------
-
 
 def _ward_context(request: HttpRequest, forms_by_flag: dict[int, ResolveForm]) -> dict[str, Any]:
     ward = officer_ward_or_403(request.user)
