@@ -41,7 +41,7 @@ from establishments.models import Establishment, Kind, Staff, Status  # noqa: E4
 from guests import documents  # noqa: E402
 from guests.models import Declaration  # noqa: E402
 from luutru.models import Officer, Province, Role, User, Ward  # noqa: E402  # noqa: E402
-from wards.inbox import PAGE_SIZE, page_of, pending_in  # noqa: E402
+from wards.inbox.queries import PAGE_SIZE, page_of, pending_in  # noqa: E402
 
 MARKER = "bench-inbox"
 PROVINCE_CODE = 990

@@ -6,10 +6,10 @@ Creates (or reuses, found by the marker establishment's name) a throwaway ward w
 establishments and N declarations generated in SQL (INSERT ... SELECT generate_series) with
 realistic folded names and unique document numbers; a re-run with a larger N adds the missing
 rows. Then ANALYZE, and times 50 runs each of a document-number search and of name searches
-through `wards.search.search_declarations`, and of the search page through Django's test Client
-as a verified officer (those runs are rolled back, so they leave no access-log rows: the log is
-append-only and would keep the throwaway ward alive for ever). Prints p50/p95 in ms and the
-EXPLAIN (ANALYZE) of each search, and fails if one scans guests_declaration sequentially.
+through `wards.search.queries.search_declarations`, and of the search page through Django's
+test Client as a verified officer (those runs are rolled back, so they leave no access-log rows:
+the log is append-only and would keep the throwaway ward alive for ever). Prints p50/p95 in ms
+and the EXPLAIN (ANALYZE) of each search, and fails if one scans guests_declaration sequentially.
 
 `--cleanup` deletes everything the benchmark made.
 """
@@ -42,7 +42,7 @@ from bench import encrypted  # noqa: E402
 from establishments.models import Establishment, Kind, Status  # noqa: E402
 from guests import documents  # noqa: E402
 from luutru.models import Officer, Province, Role, User, Ward  # noqa: E402  # noqa: E402
-from wards.search import matching_declarations, parse_query, search_declarations  # noqa: E402
+from wards.search.queries import matching_declarations, parse_query, search_declarations  # noqa: E402
 
 MARKER = "Bench search establishment 00"
 ESTABLISHMENTS = 50

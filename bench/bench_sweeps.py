@@ -37,7 +37,7 @@ from establishments.models import Establishment, Kind, Staff, Status  # noqa: E4
 from guests import documents  # noqa: E402
 from guests.models import Declaration  # noqa: E402
 from luutru.models import Officer, Province, Role, User, Ward  # noqa: E402
-from wards import flagging  # noqa: E402
+from wards.flags import sweeps as flagging  # noqa: E402
 from wards.models import Flag, Notification  # noqa: E402
 
 DUE = 1000
@@ -228,7 +228,7 @@ def report(bench: Bench, label: str) -> float:
 
 
 def main() -> None:
-    logging.getLogger("wards.flagging").setLevel(logging.WARNING)
+    logging.getLogger("wards.flags.sweeps").setLevel(logging.WARNING)
     big = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     bench = Bench()
     try:

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -29,6 +28,7 @@ from django_otp.util import random_hex
 from . import throttle
 from .clientip import client_ip
 from .forms import AuthenticationForm, EnrolForm, PasswordResetForm, TokenForm
+from .http import safe_next
 from .middleware import has_confirmed_device
 from .models import BackupCodeDevice, Role, User
 
@@ -67,16 +67,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # A path only: redirect() would take a bare word such as "0" for a URL name and fail.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
 
 
 def _second_factor_passed(request: HttpRequest, device) -> None:
@@ -167,7 +157,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     replacing = has_confirmed_device(user)
     if replacing and not user.is_verified():
         # Enrolling again must not become a way round the second factor.
-        return redirect(f"{reverse('otp_verify')}?next={_safe_next(request)}")
+        return redirect(f"{reverse('otp_verify')}?next={safe_next(request, reverse('home'))}")
     key = request.session.get(ENROL_KEY_SESSION)
     if not key:
         key = request.session[ENROL_KEY_SESSION] = random_hex(20)
@@ -188,7 +178,11 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "luutru/backup_codes.html",
-                {"codes": codes, "next": _safe_next(request), "just_enrolled": True},
+                {
+                    "codes": codes,
+                    "next": safe_next(request, reverse("home")),
+                    "just_enrolled": True,
+                },
             )
     device = TOTPDevice(user=user, key=key, name=_("Authenticator app"))
     return render(
@@ -199,7 +193,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             "replacing": replacing,
             "qr_svg": _qr_svg(device.config_url),
             "secret": _base32(device.bin_key),
-            "next": _safe_next(request),
+            "next": safe_next(request, reverse("home")),
         },
     )
 
@@ -231,9 +225,9 @@ def _base32(key: bytes) -> str:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_verified():
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request, reverse("home")))
     if not has_confirmed_device(user):
-        return redirect(f"{reverse('otp_enrol')}?next={_safe_next(request)}")
+        return redirect(f"{reverse('otp_enrol')}?next={safe_next(request, reverse('home'))}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
@@ -244,9 +238,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                     request,
                     _("You used a backup code. %(count)s remain.") % {"count": device.remaining()},
                 )
-            return redirect(_safe_next(request))
+            return redirect(safe_next(request, reverse("home")))
         form.add_error("token", _("This code is not right or has already been used."))
-    return render(request, "luutru/otp_verify.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request,
+        "luutru/otp_verify.html",
+        {"form": form, "next": safe_next(request, reverse("home"))},
+    )
 
 
 def account(request: HttpRequest) -> HttpResponse:

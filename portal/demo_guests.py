@@ -21,7 +21,7 @@ from establishments.models import Establishment
 from guests import register, services
 from guests.models import Declaration, DeclarationKind, DocumentType, RegisterClosing, Sex
 from luutru.models import User
-from wards import flagging
+from wards.flags import sweeps as flagging
 
 DAYS = 4  # today and the three days before
 

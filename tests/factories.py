@@ -161,7 +161,7 @@ def make_notice(*, ward: Ward, author: User):
     """A notice from the ward's police to all its establishments."""
     from django.utils import timezone
 
-    from wards import comm
+    from wards.comm import services as comm
 
     return comm.publish_notice(
         ward=ward,
@@ -178,7 +178,7 @@ def make_feedback_thread(*, establishment: Establishment, by: User):
     """A question from an establishment to its ward."""
     from django.utils import timezone
 
-    from wards import comm
+    from wards.comm import services as comm
 
     return comm.open_feedback_thread(
         establishment=establishment,

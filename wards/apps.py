@@ -9,10 +9,10 @@ class WardsConfig(AppConfig):
     def ready(self) -> None:
         from guests.signals import declaration_corrected, declarations_filed
 
-        from . import flagging
+        from .flags import sweeps
 
         # The flags a filing raises by itself, in its transaction (guests.signals).
-        declarations_filed.connect(flagging.on_declarations_filed, dispatch_uid="wards.filed")
+        declarations_filed.connect(sweeps.on_declarations_filed, dispatch_uid="wards.filed")
         declaration_corrected.connect(
-            flagging.on_declaration_corrected, dispatch_uid="wards.corrected"
+            sweeps.on_declaration_corrected, dispatch_uid="wards.corrected"
         )

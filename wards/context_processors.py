@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from luutru.models import WARD_ROLES
 
-from .comm import officer_badges_of_request
+from .comm.queries import officer_badges_of_request
 
 
 def nav_badges(request: HttpRequest) -> dict:

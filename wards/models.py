@@ -67,6 +67,16 @@ class FlagKind(models.TextChoices):
     VISA_EXPIRED = "visa_expired", _("Visa expired before arrival (overstay)")
 
 
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> FlagQuerySet:
+        """The flags nobody has resolved yet (what the partial indexes and the "raised once
+        while open" constraint are about)."""
+        return self.filter(resolved_at__isnull=True)
+
+    def resolved(self) -> FlagQuerySet:
+        return self.filter(resolved_at__isnull=False)
+
+
 class Flag(models.Model):
     """Something late or missing, raised by a sweep (or at filing, for late) and shown to the
     establishment's owner and to the ward. Raised once: one open flag per (kind, establishment,
@@ -93,6 +103,8 @@ class Flag(models.Model):
         related_name="+",
     )
     resolution = models.TextField(_("resolution note"), blank=True)
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -212,6 +224,16 @@ class Notice(models.Model):
         return self.title
 
 
+class NoticeDeliveryQuerySet(models.QuerySet):
+    def unread_first(self) -> NoticeDeliveryQuerySet:
+        """Unread first, then the newest notice first."""
+        return self.annotate(
+            unread=models.ExpressionWrapper(
+                models.Q(read_at__isnull=True), output_field=models.BooleanField()
+            )
+        ).order_by("-unread", "-notice__published_at", "-id")
+
+
 class NoticeDelivery(models.Model):
     """A notice as one establishment received it, and when it was read there."""
 
@@ -223,6 +245,8 @@ class NoticeDelivery(models.Model):
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = NoticeDeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notice delivery")

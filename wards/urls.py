@@ -9,10 +9,10 @@ urlpatterns = [
     path("settings/", views.ward_settings, name="settings"),
     path("immigration/", views.immigration_home, name="immigration_home"),
     # Included without a namespace of their own: their names are "wards:<name>".
-    path("inbox/", include("wards.inbox_urls")),
-    path("search/", include("wards.search_urls")),
-    path("flags/", include("wards.flag_urls")),
-    path("board/", include("wards.board_urls")),
-    path("", include("wards.comm_urls")),
-    path("statistics/", include("wards.stats_urls")),
+    path("inbox/", include("wards.inbox.urls")),
+    path("search/", include("wards.search.urls")),
+    path("flags/", include("wards.flags.urls")),
+    path("board/", include("wards.board.urls")),
+    path("", include("wards.comm.urls")),
+    path("statistics/", include("wards.stats.urls")),
 ]

@@ -11,7 +11,7 @@ from luutru.geography import set_ward_remote
 from luutru.models import Role
 
 from .access import commanded_ward_or_403, immigration_province_or_403, officer_ward_or_403
-from .comm import officer_badges_of_request
+from .comm.queries import officer_badges_of_request
 from .forms import WardSettingsForm
 from .models import Flag
 
@@ -33,7 +33,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
             "pending_declarations": Declaration.objects.filter(
                 establishment__ward=ward, review_status=ReviewStatus.PENDING
             ).count(),
-            "open_flags": Flag.objects.filter(ward=ward, resolved_at__isnull=True).count(),
+            "open_flags": Flag.objects.open().filter(ward=ward).count(),
             "badges": officer_badges_of_request(request),
         },
     )

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories as f
-from wards import comm
+from wards.comm import services as comm
 
 from .helpers import PHONE, tr
 

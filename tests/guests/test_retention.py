@@ -10,8 +10,8 @@ from django.utils import timezone
 from guests import retention, services
 from guests.models import Declaration, DeclarationVersion, ImportBatch, ReviewEvent
 from tests import factories as f
-from wards.accesslog import log_access
 from wards.models import AccessAction, AccessLog, Flag
+from wards.services import log_access
 
 pytestmark = pytest.mark.django_db
 

@@ -182,7 +182,8 @@ def test_the_demo_flags_agree_with_its_filings_board_register_page_and_sweep(cli
     from guests import register
     from guests.models import Declaration
     from portal import demo_guests
-    from wards import board, flagging
+    from wards.board import queries as board
+    from wards.flags import sweeps as flagging
     from wards.models import Flag, FlagKind
 
     late = Declaration.objects.filter(late=True)

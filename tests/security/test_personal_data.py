@@ -28,8 +28,8 @@ from django.utils import timezone
 from guests import csv_import
 from guests.models import Declaration, ImportBatch
 from tests import factories as f
+from wards.flags.notifications import send_pending
 from wards.models import Notification
-from wards.notifications import send_pending
 
 from .conftest import CITIZEN_NUMBER, GUEST_NAME, PASSPORT_NUMBER, ROLE_OF, page_urls
 from .probe import filing_input, send, stay_input

@@ -126,7 +126,7 @@ def test_the_log_page_runs_a_fixed_number_of_queries(
 
     fill(2)
     client.get(ACCESS_LOG)  # warm the session and the middleware's caches
-    # 7: the page's 6 and the navbar's badges (one query, wards.comm.officer_badges).
+    # 7: the page's 6 and the navbar's badges (one query, wards.comm.queries.officer_badges).
     with django_assert_num_queries(7) as few:
         client.get(ACCESS_LOG)
     fill(10)
@@ -201,7 +201,7 @@ def test_the_admin_cannot_add_change_or_delete_entries(rf, admin_user):
 def test_the_log_outlives_a_purged_declaration(rita, omar, establishment, rf):
     # Declarations are purged after the retention period; the trail of who opened them stays.
     from guests.models import Declaration
-    from wards.accesslog import log_access
+    from wards.services import log_access
 
     declaration = f.make_declaration(establishment=establishment, by=rita)
     request = rf.get("/")

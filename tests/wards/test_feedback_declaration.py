@@ -13,7 +13,7 @@ from django.utils import timezone
 from guests.models import Declaration
 from guests.retention import purge_expired
 from tests import factories as f
-from wards import comm
+from wards.comm import services as comm
 from wards.models import FeedbackThread
 
 NEW = reverse("wards:feedback_new")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests import factories as f
-from wards import flagging
+from wards.flags import sweeps as flagging
 from wards.models import Flag, FlagKind, Notification
 
 FLAGS = reverse("wards:flags")
@@ -159,6 +159,14 @@ def test_the_owner_sees_and_resolves_the_flags_of_the_establishment(
     assert response.url == OWNER_FLAGS
     flag.refresh_from_db()
     assert flag.resolved_by == alice
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_resolving_never_sends_the_browser_off_the_site(client, alice, flag, target):
+    f.login(client, alice)
+    response = client.post(resolve_url(flag), {"resolution": "Done.", "next": target})
+    assert response.status_code == 302
+    assert response.url == OWNER_FLAGS
 
 
 def test_the_inclusion_tag_shows_the_owners_open_flags(alice, establishment, flag):

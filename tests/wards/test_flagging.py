@@ -18,7 +18,7 @@ from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, RegisterClosing
 from luutru.models import Role
 from tests import factories as f
-from wards import flagging
+from wards.flags import sweeps as flagging
 from wards.models import Flag, FlagKind, Notification, NotificationChannel
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from guests.models import Declaration, ReviewStatus
 from tests import factories as f
-from wards.inbox import Cursor
+from wards.inbox.queries import Cursor
 
 INBOX = reverse("wards:inbox")
 
@@ -194,7 +194,7 @@ def test_a_page_runs_a_fixed_number_of_queries_whatever_the_number_of_rows(
     make_pending(establishment, rita, count)
     f.login(client, omar)
 
-    # 8: the page's 7 and the navbar's badges (one query, wards.comm.officer_badges).
+    # 8: the page's 7 and the navbar's badges (one query, wards.comm.queries.officer_badges).
     with django_assert_max_num_queries(8):
         first = client.get(INBOX)
     if count > 25:

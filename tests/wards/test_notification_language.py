@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from wards import comm
+from wards.comm import services as comm
 from wards.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
-from wards import flagging, notifications
+from wards.flags import notifications
+from wards.flags import sweeps as flagging
 from wards.models import Flag, Notification, NotificationChannel
 
 

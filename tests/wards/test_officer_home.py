@@ -105,7 +105,7 @@ def test_it_fits_a_phone(client, omar):
 def report(establishment, by, *, category="suspicious_guest", subject="Khách khả nghi"):
     from django.utils import timezone
 
-    from wards import comm
+    from wards.comm import services as comm
 
     return comm.open_feedback_thread(
         establishment=establishment,
@@ -132,7 +132,7 @@ def test_the_badges_are_zero_when_nothing_waits(client, omar):
 def test_the_badges_count_unread_notifications_and_unanswered_suspicious_reports(
     client, omar, cora, rita, alice, establishment, other_establishment, bob
 ):
-    from wards import comm
+    from wards.comm import services as comm
     from wards.models import Notification
 
     waiting = report(establishment, rita)
@@ -169,7 +169,7 @@ def test_an_answer_then_a_new_message_from_the_lodging_counts_the_report_again(
 ):
     from django.utils import timezone
 
-    from wards import comm
+    from wards.comm import services as comm
 
     thread = report(establishment, rita)
     comm.post_feedback_message(thread=thread, by=omar, body="Đang đến.", at=timezone.now())

@@ -14,7 +14,7 @@ from django.utils import translation
 from guests.models import Declaration
 from tests import factories as f
 from wards.models import AccessAction, AccessLog
-from wards.search import RESULT_LIMIT, QueryTooShort, parse_query, search_declarations
+from wards.search.queries import RESULT_LIMIT, QueryTooShort, parse_query, search_declarations
 
 SEARCH = reverse("wards:search")
 
@@ -246,7 +246,7 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
     f.login(client, omar)
     f.make_declaration(establishment=establishment, by=rita, full_name="Tô Văn Lâm")
     post(client, "to lam")  # warm the session and the middleware's caches
-    # 8: the page's 7 and the navbar's badges (one query, wards.comm.officer_badges).
+    # 8: the page's 7 and the navbar's badges (one query, wards.comm.queries.officer_badges).
     with django_assert_num_queries(8) as few:
         post(client, "to lam")
     other = f.make_establishment(ward=establishment.ward)

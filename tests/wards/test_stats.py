@@ -16,7 +16,7 @@ from django.utils import translation
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, ReviewAction, ReviewEvent
 from tests import factories as f
-from wards import stats
+from wards.stats import queries as stats
 
 STATS = reverse("wards:stats")
 EXPORT = reverse("wards:stats_export")

@@ -9,7 +9,7 @@ from django import template
 
 from luutru.models import Role
 
-from ..flag_views import OPEN_SHOWN, open_flags_of
+from ..flags.queries import OPEN_SHOWN, open_flags_of
 
 register = template.Library()
 

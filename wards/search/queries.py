@@ -4,7 +4,7 @@ Names are matched on `Declaration.name_key` (luutru.text.fold), each word with L
 which the trigram GIN index `declaration_name_trgm` serves; a document number is matched by its
 keyed hash (guests.documents) on the btree index `declaration_document_hash`, since the number
 itself is stored encrypted. The terms are never written to the application's log: the access
-log (wards.accesslog.log_access) is their only record, a document number there masked."""
+log (wards.services.log_access) is their only record, a document number there masked."""
 
 from __future__ import annotations
 

@@ -9,16 +9,18 @@ from django.views.decorators.http import require_POST
 
 from guests.register import history
 
-from . import board as b
-from .access import officer_ward_or_403
-from .models import Flag
+from ..access import get_establishment_for_user, officer_ward_or_403
+from ..models import Flag
+from . import queries as b
+from .forms import BoardDayForm, InspectionForm
+from .services import record_inspection
 
 
 def board(request: HttpRequest) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
     now = timezone.now()
     day = b.board_default_day(at=now)
-    form = b.BoardDayForm(request.GET or None, initial={"day": day})
+    form = BoardDayForm(request.GET or None, initial={"day": day})
     if form.is_valid() and form.cleaned_data["day"]:
         day = form.cleaned_data["day"]
     key, descending = b.parse_sort(request.GET.get("sort", ""))
@@ -40,8 +42,8 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _establishment_page(request: HttpRequest, pk: int, form: b.InspectionForm) -> HttpResponse:
-    establishment = b.get_establishment_for_user(request.user, pk)
+def _establishment_page(request: HttpRequest, pk: int, form: InspectionForm) -> HttpResponse:
+    establishment = get_establishment_for_user(request.user, pk)
     now = timezone.now()
     return render(
         request,
@@ -51,7 +53,8 @@ def _establishment_page(request: HttpRequest, pk: int, form: b.InspectionForm) -
             "history": history(establishment, at=now, days=b.HISTORY_DAYS),
             "summary": b.summarize_declarations(establishment, at=now),
             "staff": b.staff_of(establishment),
-            "flags": Flag.objects.filter(establishment=establishment, resolved_at__isnull=True)
+            "flags": Flag.objects.open()
+            .filter(establishment=establishment)
             .select_related("declaration")
             .order_by("-raised_at", "-id"),
             "inspections": establishment.inspections.select_related("officer"),
@@ -62,16 +65,16 @@ def _establishment_page(request: HttpRequest, pk: int, form: b.InspectionForm) -
 
 
 def establishment(request: HttpRequest, pk: int) -> HttpResponse:
-    return _establishment_page(request, pk, b.InspectionForm())
+    return _establishment_page(request, pk, InspectionForm())
 
 
 @require_POST
 def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = b.get_establishment_for_user(request.user, pk)
-    form = b.InspectionForm(request.POST)
+    establishment = get_establishment_for_user(request.user, pk)
+    form = InspectionForm(request.POST)
     if not form.is_valid():
         return _establishment_page(request, pk, form)
-    b.record_inspection(
+    record_inspection(
         establishment=establishment,
         officer=request.user,
         date=form.cleaned_data["date"],

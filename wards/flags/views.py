@@ -5,71 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from establishments.access import owned_establishment
-from establishments.models import Establishment
-from luutru.models import WARD_ROLES, Role, User
+from luutru.http import safe_path
+from luutru.models import WARD_ROLES
 
-from .access import is_id, officer_ward_or_403
-from .models import Flag, FlagKind
+from ..access import flags_for, get_flag_for_user, is_id, officer_ward_or_403
+from ..models import FlagKind
+from . import services
+from .forms import ResolveForm
 from .notifications import flag_message, in_app_for, mark_read
-
-RESOLVED_SHOWN = 50
-OPEN_SHOWN = 300
-
-
-class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label=gettext_lazy("What was done"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("Say how the flag was resolved.")},
-    )
-
-    def clean_resolution(self) -> str:
-        note = self.cleaned_data["resolution"].strip()
-        if not note:
-            raise forms.ValidationError(_("Say how the flag was resolved."), code="required")
-        return note
-
-
-# --- access ------------------------------------------------------------------------------------
-
-
-def flags_for(user: User) -> QuerySet[Flag]:
-    """The flags a user may see and resolve: the ward's for its police, the establishment's for
-    its owner; anyone else gets a 403."""
-    if user.role in WARD_ROLES:
-        ward = officer_ward_or_403(user)
-        scoped = Flag.objects.filter(ward=ward)
-    elif user.role == Role.OWNER:
-        scoped = Flag.objects.filter(establishment=owned_establishment(user))
-    else:
-        raise PermissionDenied
-    return scoped.select_related("establishment", "declaration", "resolved_by")
-
-
-def get_flag_for_user(user: User, pk: int) -> Flag:
-    return get_object_or_404(flags_for(user), pk=pk)
-
-
-def open_flags_of(establishment: Establishment) -> QuerySet[Flag]:
-    return Flag.objects.filter(
-        establishment=establishment, resolved_at__isnull=True
-    ).select_related("establishment", "declaration")
-
-
-# --- pages -------------------------------------------------------------------------------------
+from .queries import OPEN_SHOWN, RESOLVED_SHOWN
 
 
 def _ward_context(request: HttpRequest, forms_by_flag: dict[int, ResolveForm]) -> dict[str, Any]:
@@ -78,7 +32,7 @@ def _ward_context(request: HttpRequest, forms_by_flag: dict[int, ResolveForm]) -
     if kind not in FlagKind.values:
         kind = ""
     flags = flags_for(request.user)
-    open_flags = flags.filter(resolved_at__isnull=True)
+    open_flags = flags.open()
     counts = dict(
         open_flags.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
     )
@@ -89,9 +43,7 @@ def _ward_context(request: HttpRequest, forms_by_flag: dict[int, ResolveForm]) -
         "kind": kind,
         "kinds": [(value, label, counts.get(value, 0)) for value, label in FlagKind.choices],
         "open_flags": list(open_flags[:OPEN_SHOWN]),
-        "resolved_flags": list(
-            flags.filter(resolved_at__isnull=False).order_by("-resolved_at")[:RESOLVED_SHOWN]
-        ),
+        "resolved_flags": list(flags.resolved().order_by("-resolved_at")[:RESOLVED_SHOWN]),
         "forms_by_flag": forms_by_flag,
         "next": request.get_full_path(),
     }
@@ -104,10 +56,8 @@ def _establishment_context(
     flags = flags_for(request.user)
     return {
         "establishment": establishment,
-        "open_flags": list(flags.filter(resolved_at__isnull=True)[:OPEN_SHOWN]),
-        "resolved_flags": list(
-            flags.filter(resolved_at__isnull=False).order_by("-resolved_at")[:RESOLVED_SHOWN]
-        ),
+        "open_flags": list(flags.open()[:OPEN_SHOWN]),
+        "resolved_flags": list(flags.resolved().order_by("-resolved_at")[:RESOLVED_SHOWN]),
         "forms_by_flag": forms_by_flag,
         "next": request.get_full_path(),
     }
@@ -132,18 +82,14 @@ def resolve_flag(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "wards/flags.html", context, status=400)
         context = _establishment_context(request, {flag.pk: form})
         return render(request, "wards/flags_establishment.html", context, status=400)
-    # Compare-and-set: of an officer and an owner resolving at once, the first one counts.
-    resolved = Flag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(),
-        resolved_by=request.user,
-        resolution=form.cleaned_data["resolution"],
-    )
-    if resolved:
+    if services.resolve_flag(
+        flag=flag, by=request.user, note=form.cleaned_data["resolution"], at=timezone.now()
+    ):
         messages.success(request, _("The flag was resolved."))
     else:
         messages.info(request, _("This flag had already been resolved."))
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    next_url = safe_path(request, request.POST.get("next", ""))
+    if next_url is not None:
         return redirect(next_url)
     return redirect("wards:flags" if is_police else "wards:establishment_flags")
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,13 +15,21 @@ from establishments.models import Establishment
 from guests.history import history
 from guests.models import Declaration, ReviewStatus
 from guests.services import ReviewConflict, confirm_declaration, return_declaration
+from luutru.http import safe_path
 from luutru.models import Beat, Officer, Role, Ward
 
-from . import inbox
-from .access import commanded_ward_or_403, is_id, officer_ward_or_403
-from .accesslog import log_access
-from .inbox_forms import BeatAssignForm, BeatForm, InboxFilterForm, ReturnForm
-from .models import AccessAction
+from ..access import (
+    commanded_ward_or_403,
+    declarations_of_ward_or_404,
+    get_declaration_of_ward_or_404,
+    is_id,
+    officer_ward_or_403,
+)
+from ..models import AccessAction
+from ..services import log_access
+from . import queries as inbox
+from .forms import BeatAssignForm, BeatForm, InboxFilterForm, ReturnForm
+from .services import assign_beat, create_beat
 
 
 def inbox_view(request: HttpRequest) -> HttpResponse:
@@ -74,14 +81,8 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 def _inbox_path(request: HttpRequest, target: str) -> str | None:
     """``target`` if it is this site's inbox (with its filter and page), else None."""
-    # A path only: redirect() would take a bare word such as "0" for a URL name and fail.
-    if (
-        target.startswith("/")
-        and urlsplit(target).path == reverse("wards:inbox")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
+    target = safe_path(request, target)
+    if target is not None and urlsplit(target).path == reverse("wards:inbox"):
         return target
     return None
 
@@ -99,7 +100,7 @@ def _back(request: HttpRequest, *, anchor: str = "") -> str:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
-    declaration = inbox.get_declaration_of_ward_or_404(ward, pk)
+    declaration = get_declaration_of_ward_or_404(ward, pk)
     version = request.POST.get("version", "")
     try:
         confirm_declaration(
@@ -127,7 +128,7 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
         return redirect(_back(request))
     if not all(is_id(value) for value in ids):
         raise Http404
-    declarations = inbox.declarations_of_ward_or_404(ward, map(int, ids))
+    declarations = declarations_of_ward_or_404(ward, map(int, ids))
     confirmed = decided = 0
     for declaration in declarations:
         try:
@@ -186,7 +187,7 @@ def _declaration_page(
 
 def declaration_view(request: HttpRequest, pk: int) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
-    declaration = inbox.get_declaration_of_ward_or_404(ward, pk)
+    declaration = get_declaration_of_ward_or_404(ward, pk)
     return _declaration_page(
         request,
         ward,
@@ -199,7 +200,7 @@ def declaration_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def return_view(request: HttpRequest, pk: int) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
-    declaration = inbox.get_declaration_of_ward_or_404(ward, pk)
+    declaration = get_declaration_of_ward_or_404(ward, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         back = _inbox_path(request, request.POST.get("next", ""))
@@ -233,7 +234,7 @@ def beats(request: HttpRequest) -> HttpResponse:
     ward = commanded_ward_or_403(request.user)
     form = BeatForm(request.POST or None, ward=ward)
     if request.method == "POST" and form.is_valid():
-        beat = inbox.create_beat(ward=ward, name=form.cleaned_data["name"])
+        beat = create_beat(ward=ward, name=form.cleaned_data["name"])
         messages.success(request, _("Beat “%(name)s” created.") % {"name": beat.name})
         return redirect(reverse("wards:beats") + f"#beat-{beat.pk}")
     return _beats_page(request, ward, form=form)
@@ -280,7 +281,7 @@ def beat_assign(request: HttpRequest, pk: int) -> HttpResponse:
         if _foreign_ids(request, ward):
             raise Http404
         return _beats_page(request, ward, form=BeatForm(ward=ward), invalid=(beat.pk, form))
-    inbox.assign_beat(
+    assign_beat(
         beat=beat,
         establishments=form.cleaned_data["establishments"],
         officers=form.cleaned_data["officers"],

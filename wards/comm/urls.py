@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import comm_views as v
+from . import views as v
 
 urlpatterns = [
     path("notices/", v.notices, name="notices"),

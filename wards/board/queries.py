@@ -10,10 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
-from django import forms
-from django.db import transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -28,25 +24,16 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Staff, Status
 from guests.models import Declaration, RegisterClosing, ReviewStatus
-from guests.register import (
-    DAY_VALIDATORS,
-    day_bounds,
-    default_day,
-    local_day,
-    owing_register_on,
-)
-from luutru.models import User, Ward
+from guests.register import day_bounds, default_day, local_day, owing_register_on
+from luutru.models import Ward
 
-from .access import officer_ward_or_403
-from .models import Flag, Inspection
+from ..models import Flag
 
 HISTORY_DAYS = 14
 
@@ -60,20 +47,6 @@ SORTS = {
     "flags": "open_flags",
 }
 DEFAULT_SORT = "name"
-
-
-# --- access -------------------------------------------------------------------------------------
-
-
-def establishments_for(user: User) -> QuerySet[Establishment]:
-    """The establishments of the officer's or commander's ward; anyone else gets a 403."""
-    ward = officer_ward_or_403(user)
-    return Establishment.objects.filter(ward=ward).select_related("ward__province", "beat")
-
-
-def get_establishment_for_user(user: User, pk: int) -> Establishment:
-    """Another ward's establishment is a 404."""
-    return get_object_or_404(establishments_for(user), pk=pk)
 
 
 # --- the board ----------------------------------------------------------------------------------
@@ -118,9 +91,7 @@ def board(ward: Ward, *, day: date, sort: str = DEFAULT_SORT) -> QuerySet[Establ
             filed=_count(of_day),
             late_count=_count(of_day.filter(late=True)),
             returned_count=_count(of_day.filter(review_status=ReviewStatus.RETURNED)),
-            open_flags=_count(
-                Flag.objects.filter(establishment=OuterRef("pk"), resolved_at__isnull=True)
-            ),
+            open_flags=_count(Flag.objects.open().filter(establishment=OuterRef("pk"))),
         )
         # Missing first, then nil returns, then closed with guests: what needs a look comes up.
         .annotate(closed_rank=Coalesce(F("closing_total"), Value(-1)) + Value(1))
@@ -169,21 +140,6 @@ SORT_MENU = [
 ]
 
 
-class BoardDayForm(forms.Form):
-    day = forms.DateField(
-        label=_("Day"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_VALIDATORS,
-    )
-
-    def clean_day(self) -> date | None:
-        day = self.cleaned_data["day"]
-        if day is not None and day > local_day(timezone.now()):
-            raise forms.ValidationError(_("Choose today or a day in the past."))
-        return day
-
-
 # --- the page of one establishment --------------------------------------------------------------
 
 
@@ -229,42 +185,4 @@ def staff_of(establishment: Establishment) -> QuerySet[Staff]:
             )
         )
         .order_by("user__role", "user__full_name", "user__username")
-    )
-
-
-class InspectionForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date of the inspection"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    findings = forms.CharField(
-        label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(
-            Submit("record", _("Record the inspection"), css_class="btn-lg w-100")
-        )
-
-    def clean_date(self) -> date:
-        day = self.cleaned_data["date"]
-        if day > local_day(timezone.now()):
-            raise forms.ValidationError(_("An inspection cannot be recorded for a future date."))
-        return day
-
-    def clean_findings(self) -> str:
-        findings = self.cleaned_data["findings"].strip()
-        if not findings:
-            raise forms.ValidationError(_("Write down what the inspection found."))
-        return findings
-
-
-@transaction.atomic
-def record_inspection(
-    *, establishment: Establishment, officer: User, date: date, findings: str, at: datetime
-) -> Inspection:
-    return Inspection.objects.create(
-        establishment=establishment, officer=officer, date=date, findings=findings, created_at=at
     )

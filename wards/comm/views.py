@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from establishments.access import establishment_for
 from guests.access import get_declaration_for_user
 
-from . import comm
-from .access import is_id, officer_ward_or_403
-from .models import FeedbackStatus, FeedbackThread
+from .. import access
+from ..access import is_id, officer_ward_or_403
+from ..models import FeedbackStatus, FeedbackThread
+from . import services
+from .forms import FeedbackForm, NoticeForm, ReplyForm
 
 PAGE_SIZE = 25
 
@@ -24,7 +26,7 @@ PAGE_SIZE = 25
 
 def notices(request: HttpRequest) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
-    page = Paginator(comm.notices_for_officer(request.user), PAGE_SIZE).get_page(
+    page = Paginator(access.notices_for_officer(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "wards/notices.html", {"ward": ward, "page": page})
@@ -32,10 +34,10 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 def notice_new(request: HttpRequest) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
-    form = comm.NoticeForm(request.POST or None, ward=ward)
+    form = NoticeForm(request.POST or None, ward=ward)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        notice = comm.publish_notice(
+        notice = services.publish_notice(
             ward=ward,
             author=request.user,
             category=data["category"],
@@ -55,10 +57,12 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = comm.get_notice_for_officer(request.user, pk)
-    deliveries = comm.unread_first(
+    notice = access.get_notice_for_officer(request.user, pk)
+    deliveries = (
         notice.deliveries.select_related("notice", "establishment", "read_by")
-    ).order_by("-unread", "establishment__name", "id")
+        .unread_first()
+        .order_by("-unread", "establishment__name", "id")
+    )
     return render(request, "wards/notice.html", {"notice": notice, "deliveries": deliveries})
 
 
@@ -67,16 +71,18 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 def my_notices(request: HttpRequest) -> HttpResponse:
     establishment = establishment_for(request.user)
-    page = Paginator(comm.deliveries_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(access.deliveries_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request, "wards/establishment_notices.html", {"establishment": establishment, "page": page}
     )
 
 
 def my_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = comm.get_delivery_for_user(request.user, pk)
+    delivery = access.get_delivery_for_user(request.user, pk)
     # Opening the notice is reading it: the first reader and time are kept for the police.
-    comm.mark_notice_read(delivery=delivery, by=request.user, at=timezone.now())
+    services.mark_notice_read(delivery=delivery, by=request.user, at=timezone.now())
     return render(request, "wards/establishment_notice.html", {"delivery": delivery})
 
 
@@ -85,7 +91,7 @@ def my_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 def my_feedback(request: HttpRequest) -> HttpResponse:
     establishment = establishment_for(request.user)
-    page = Paginator(comm.threads_for_establishment(request.user), PAGE_SIZE).get_page(
+    page = Paginator(access.threads_for_establishment(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -99,9 +105,9 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
     about_pk = request.GET.get("declaration", "")
     about = get_declaration_for_user(request.user, int(about_pk)) if is_id(about_pk) else None
     now = timezone.now()
-    form = comm.FeedbackForm(request.POST or None, establishment=establishment, at=now, about=about)
+    form = FeedbackForm(request.POST or None, establishment=establishment, at=now, about=about)
     if request.method == "POST" and form.is_valid():
-        thread = comm.open_feedback_thread(
+        thread = services.open_feedback_thread(
             establishment=establishment,
             by=request.user,
             category=form.cleaned_data["category"],
@@ -121,14 +127,14 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
 
 
 def my_feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = comm.get_thread_for_establishment(request.user, pk)
+    thread = access.get_thread_for_establishment(request.user, pk)
     return _thread(request, thread, police=False)
 
 
 def _thread(request: HttpRequest, thread: FeedbackThread, *, police: bool) -> HttpResponse:
-    form = comm.ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        comm.post_feedback_message(
+        services.post_feedback_message(
             thread=thread, by=request.user, body=form.cleaned_data["body"], at=timezone.now()
         )
         messages.success(request, _("Your reply was sent."))
@@ -168,20 +174,20 @@ def _declaration_url(thread: FeedbackThread, *, police: bool) -> str | None:
 
 def feedback(request: HttpRequest) -> HttpResponse:
     ward = officer_ward_or_403(request.user)
-    page = Paginator(comm.threads_for_officer(request.user), PAGE_SIZE).get_page(
+    page = Paginator(access.threads_for_officer(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "wards/feedback_list.html", {"ward": ward, "page": page})
 
 
 def feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = comm.get_thread_for_officer(request.user, pk)
+    thread = access.get_thread_for_officer(request.user, pk)
     return _thread(request, thread, police=True)
 
 
 @require_POST
 def feedback_close(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = comm.get_thread_for_officer(request.user, pk)
-    if comm.close_feedback_thread(thread=thread, by=request.user, at=timezone.now()):
+    thread = access.get_thread_for_officer(request.user, pk)
+    if services.close_feedback_thread(thread=thread, by=request.user, at=timezone.now()):
         messages.success(request, _("The thread was closed."))
     return redirect("wards:feedback_thread", pk=thread.pk)

@@ -1,4 +1,4 @@
-"""The commander's statistics page and its CSV export (see wards/stats.py for what the
+"""The commander's statistics page and its CSV export (see wards/stats/queries.py for what the
 figures mean)."""
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET
 
 from guests.audit import safe_cell
 
-from . import charts, stats
-from .access import commanded_ward_or_403
+from ..access import commanded_ward_or_403
+from . import charts
+from . import queries as stats
+from .forms import StatsPeriodForm
 
 
 def _late_percent(value: float | None) -> str:
@@ -23,7 +25,7 @@ def _late_percent(value: float | None) -> str:
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     ward = commanded_ward_or_403(request.user)
-    form = stats.StatsPeriodForm(request.GET)
+    form = StatsPeriodForm(request.GET)
     sort = stats.clean_sort(request.GET.get("sort"))
     context: dict[str, object] = {"ward": ward, "form": form, "sort": sort}
     if not form.is_valid():
@@ -74,7 +76,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @require_GET
 def statistics_export(request: HttpRequest) -> HttpResponse:
     ward = commanded_ward_or_403(request.user)
-    form = stats.StatsPeriodForm(request.GET)
+    form = StatsPeriodForm(request.GET)
     table = request.GET.get("table") or "days"
     if table not in ("days", "establishments"):
         return HttpResponseBadRequest(_("Unknown table: choose days or establishments."))

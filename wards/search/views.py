@@ -4,57 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from django import forms
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from luutru.models import Officer, Ward
-
-from .access import commanded_ward_or_403, officer_ward_or_403
-from .accesslog import log_access
-from .models import AccessAction, AccessLog
-from .search import (
-    MIN_NAME_LENGTH,
-    RESULT_LIMIT,
-    QueryTooShort,
-    SearchKind,
-    parse_query,
-    search_declarations,
-)
+from ..access import commanded_ward_or_403, officer_ward_or_403
+from ..models import AccessAction, AccessLog
+from ..services import log_access
+from .forms import AccessLogFilter, SearchForm
+from .queries import RESULT_LIMIT, SearchKind, search_declarations
 
 ACCESS_LOG_PAGE = 50
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Name or document number"),
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "off",
-                "spellcheck": "false",
-                "enterkeyhint": "search",
-                "autofocus": True,
-            }
-        ),
-    )
-
-    def clean_q(self) -> str:
-        query = self.cleaned_data["q"].strip()
-        try:
-            parse_query(query)
-        except QueryTooShort:
-            raise forms.ValidationError(
-                _("Type at least %(count)d letters of a name, or a whole document number."),
-                code="too_short",
-                params={"count": MIN_NAME_LENGTH},
-            ) from None
-        return query
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,25 +42,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "wards/search.html",
         {"ward": ward, "form": form, "result": result, "limit": RESULT_LIMIT},
     )
-
-
-class AccessLogFilter(forms.Form):
-    officer = forms.TypedChoiceField(
-        label=_("Officer"), required=False, coerce=int, empty_value=None
-    )
-    action = forms.ChoiceField(label=_("Action"), required=False)
-
-    def __init__(self, *args, ward: Ward, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        officers = (
-            Officer.objects.filter(ward=ward)
-            .select_related("user")
-            .order_by("user__full_name", "user__username")
-        )
-        self.fields["officer"].choices = [("", _("Everyone"))] + [
-            (o.user_id, str(o.user)) for o in officers
-        ]
-        self.fields["action"].choices = [("", _("Every action")), *AccessAction.choices]
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The review inbox: what the police of a ward have still to confirm or return, and beats.
+"""The review inbox: what the police of a ward have still to confirm or return.
 
 The inbox is read with keyset pagination: the "next" link carries the last row's sort key
 (late, filed_at, id), so page 400 costs what page 1 costs and a declaration confirmed by a
@@ -8,49 +8,18 @@ colleague in between neither repeats a row nor skips one. It reads the partial i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import Http404
 
 from establishments.models import Establishment
 from guests.models import Declaration, ReviewStatus
-from luutru.models import Beat, Officer, Role, User, Ward
+from luutru.models import Beat, Role, User, Ward
 
 PAGE_SIZE = 25
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def declarations_of_ward(ward: Ward) -> QuerySet[Declaration]:
-    """Every declaration filed with an establishment of the ward, nothing else."""
-    return Declaration.objects.filter(establishment__ward=ward)
-
-
-def get_declaration_of_ward_or_404(ward: Ward, pk: int) -> Declaration:
-    """One declaration of the ward; another ward's id is a 404, as if it did not exist."""
-    declaration = (
-        declarations_of_ward(ward)
-        .select_related("establishment__application", "establishment__beat", "filed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if declaration is None:
-        raise Http404
-    return declaration
-
-
-def declarations_of_ward_or_404(ward: Ward, ids: Iterable[int]) -> list[Declaration]:
-    """All the declarations asked for, or a 404 if any one of them is not the ward's (or does
-    not exist): a bulk action with a stranger's id in it does nothing at all."""
-    wanted = set(ids)
-    found = list(declarations_of_ward(ward).filter(pk__in=wanted).order_by("pk"))
-    if not wanted or len(found) != len(wanted):
-        raise Http404
-    return found
 
 
 def beat_of(user: User) -> Beat | None:
@@ -169,27 +138,3 @@ def page_of(query: InboxQuery, *, after: Cursor | None, size: int = PAGE_SIZE) -
     if len(rows) > size:
         return Page(rows=rows[:size], next_cursor=Cursor.after(rows[size - 1]))
     return Page(rows=rows, next_cursor=None)
-
-
-# --- beats --------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_beat(*, ward: Ward, name: str) -> Beat:
-    return Beat.objects.create(ward=ward, name=name.strip())
-
-
-@transaction.atomic
-def assign_beat(
-    *, beat: Beat, establishments: Iterable[Establishment], officers: Iterable[Officer]
-) -> None:
-    """Make the beat hold exactly these establishments and officers (all of its ward): those
-    no longer chosen leave the beat, those chosen leave any other beat they were in."""
-    establishment_ids = {e.pk for e in establishments}
-    officer_ids = {o.pk for o in officers}
-    ward_establishments = Establishment.objects.filter(ward=beat.ward_id)
-    ward_establishments.filter(beat=beat).exclude(pk__in=establishment_ids).update(beat=None)
-    ward_establishments.filter(pk__in=establishment_ids).update(beat=beat)
-    ward_officers = Officer.objects.filter(ward=beat.ward_id)
-    ward_officers.filter(beat=beat).exclude(pk__in=officer_ids).update(beat=None)
-    ward_officers.filter(pk__in=officer_ids).update(beat=beat)

@@ -33,7 +33,7 @@ from establishments.models import Establishment, Status
 from guests.models import Declaration, RegisterClosing, ReviewStatus
 from guests.register import cutoff, day_start, local_day, owing_register_on
 
-from .models import Flag, FlagKind
+from ..models import Flag, FlagKind
 from .notifications import enqueue_sending, notify_new_flags
 
 logger = logging.getLogger(__name__)

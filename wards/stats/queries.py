@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django import forms
 from django.db.models import (
     Aggregate,
     Case,
@@ -39,14 +38,12 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from establishments.models import Establishment
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind
 from guests.nationalities import NATIONALITY_LABELS
-from guests.register import DAY_VALIDATORS
 from luutru.models import Ward
 
 DEFAULT_DAYS = 30
@@ -65,44 +62,6 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     """The last 30 local days, today included."""
     today = today or local_today()
     return today - timedelta(days=DEFAULT_DAYS - 1), today
-
-
-class StatsPeriodForm(forms.Form):
-    """The period, read from the query string; without dates, the last 30 days."""
-
-    date_from = forms.DateField(
-        label=gettext_lazy("From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DAY_VALIDATORS,
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DAY_VALIDATORS,
-    )
-
-    def __init__(self, data=None, **kwargs) -> None:
-        if not data or not (data.get("date_from") or data.get("date_to")):
-            start, end = default_period()
-            data = {"date_from": start.isoformat(), "date_to": end.isoformat()}
-        super().__init__(data, **kwargs)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end:
-            if start > end:
-                self.add_error("date_to", _("The end of the period must not be before its start."))
-            elif (end - start).days + 1 > MAX_DAYS:
-                self.add_error(
-                    "date_to",
-                    _("A period may cover at most %(days)s days; this one covers %(count)s.")
-                    % {"days": MAX_DAYS, "count": (end - start).days + 1},
-                )
-        return cleaned
-
-    def period(self) -> Period:
-        return Period(self.cleaned_data["date_from"], self.cleaned_data["date_to"])
 
 
 @dataclass(frozen=True)

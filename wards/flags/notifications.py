@@ -9,21 +9,26 @@ Redis outage at commit time only delays the e-mails.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from luutru.models import Role, User
+from luutru.models import User
 
-from .models import Flag, FlagKind, Notification, NotificationChannel
+from .. import recipients
+from ..models import Flag, FlagKind, Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
 
@@ -44,25 +49,19 @@ _TOKENS = {
 
 # One statement for a whole batch: the flags this sweep inserted (kind, its own raised_at, its
 # subjects), times their recipients, times the channels. A row already written for
-# (flag, recipient, channel) is skipped (notification_once_per_flag).
+# (flag, recipient, channel) is skipped (notification_once_per_flag). MINE, OWNERS and POLICE
+# are querysets compiled into it (the open flags, wards.recipients), so who is told is written
+# once, for the notices and feedback too.
 _NOTIFY_SQL = """
-WITH mine AS (
-    SELECT f.id, f.establishment_id, f.ward_id, f.declaration_id, f.day
-    FROM wards_flag f
-    WHERE f.kind = %(kind)s AND f.raised_at = %(now)s AND f.resolved_at IS NULL
-      AND f.establishment_id = ANY(%(establishments)s)
-      AND SUBJECT_FILTER
-),
+WITH mine AS (MINE),
 recipients AS (
-    SELECT m.id AS flag_id, s.user_id, u.email, %(owner_url)s AS url
+    SELECT m.id AS flag_id, o.id AS user_id, o.email, %(owner_url)s AS url
     FROM mine m
-    JOIN establishments_staff s ON s.establishment_id = m.establishment_id
-    JOIN luutru_user u ON u.id = s.user_id AND u.role = %(owner_role)s AND u.is_active
+    JOIN (OWNERS) o ON o.establishment_id = m.establishment_id
     UNION ALL
-    SELECT m.id, o.user_id, u.email, %(ward_url)s
+    SELECT m.id, p.id, p.email, %(ward_url)s
     FROM mine m
-    JOIN wards_officer o ON o.ward_id = m.ward_id
-    JOIN luutru_user u ON u.id = o.user_id AND u.is_active
+    JOIN (POLICE) p ON p.ward_id = m.ward_id
 ),
 written AS (
     INSERT INTO wards_notification
@@ -105,27 +104,52 @@ def notify_new_flags(
     address. Runs in the caller's transaction; returns (flags, notifications written)."""
     subject, body = message_templates(kind)
     params = {
-        "kind": kind,
         "now": now,
-        "establishments": list(establishment_ids),
         "owner_url": reverse("wards:establishment_flags"),
         "ward_url": reverse("wards:flags"),
-        "owner_role": Role.OWNER,
         "in_app": NotificationChannel.IN_APP,
         "email": NotificationChannel.EMAIL,
         "subject": subject,
         "body": body,
     }
+    mine = Flag.objects.open().filter(
+        kind=kind, raised_at=now, establishment_id__in=list(establishment_ids)
+    )
     if declaration_ids is not None:
-        subject_filter = "f.declaration_id = ANY(%(declarations)s)"
-        params["declarations"] = list(declaration_ids)
+        mine = mine.filter(declaration_id__in=list(declaration_ids))
     else:
-        subject_filter = "f.declaration_id IS NULL AND f.day = %(day)s"
-        params["day"] = day
+        mine = mine.filter(declaration_id__isnull=True, day=day)
+    sql = _NOTIFY_SQL
+    try:
+        for name, queryset in [
+            ("MINE", mine.values("id", "establishment_id", "ward_id", "declaration_id", "day")),
+            ("OWNERS", recipients.owners().values("id", "email", "establishment_id")),
+            ("POLICE", recipients.police().values("id", "email", "ward_id")),
+        ]:
+            sql = sql.replace(name, _embedded(queryset.order_by(), name.lower(), params))
+    except EmptyResultSet:  # no subject at all: no flag of this call
+        return 0, 0
     with connection.cursor() as cursor:
-        cursor.execute(_NOTIFY_SQL.replace("SUBJECT_FILTER", subject_filter), params)
+        cursor.execute(sql, params)
         flags, written = cursor.fetchone()
     return flags, written
+
+
+def _embedded(queryset: QuerySet, prefix: str, params: dict[str, Any]) -> str:
+    """The queryset's SQL with its placeholders named (``%(prefix_0)s`` ...) and their values
+    added to ``params``, for a statement written with named placeholders."""
+    sql, values = queryset.query.sql_with_params()
+    keys = iter(f"{prefix}_{n}" for n in range(len(values)))
+
+    def named(match: re.Match) -> str:
+        if match.group() == "%%":  # a literal percent sign stays one
+            return "%%"
+        key = next(keys)
+        return f"%({key})s"
+
+    named_sql = re.sub(r"%%|%s", named, sql)
+    params.update({f"{prefix}_{n}": value for n, value in enumerate(values)})
+    return named_sql
 
 
 def message_templates(kind: str) -> tuple[str, str]:
@@ -178,7 +202,7 @@ def enqueue_sending() -> None:
     ``send-pending-notifications`` sends them when it is back."""
     from luutru.celery import app
 
-    from .tasks import send_pending_notifications
+    from ..tasks import send_pending_notifications
 
     try:
         # One quick connection attempt: a check-in must not wait on a broker that is down
