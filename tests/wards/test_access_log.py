@@ -9,22 +9,16 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
-from django.utils import translation
 
 from tests import factories as f
 from wards.models import AccessAction, AccessLog
+
+pytestmark = pytest.mark.usefixtures("english")
 
 ACCESS_LOG = reverse("wards:access_log")
 # The message of the pgtrigger Protect trigger access_log_append_only (a RAISE in PL/pgSQL,
 # which psycopg reports as a ProgrammingError: both are DatabaseErrors).
 REFUSED = "Cannot update or delete rows from wards_accesslog"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def make_entry(user, ward, *, action=AccessAction.SEARCH, query="nguyen", results=1, **fields):

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from establishments.models import Establishment
 from luutru.models import Beat, Officer
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("english")
+
 BEATS = reverse("wards:beats")
 INBOX = reverse("wards:inbox")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

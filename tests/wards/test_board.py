@@ -7,7 +7,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from establishments.models import Establishment, Status
 from guests.deadlines import LOCAL_TZ
@@ -15,21 +14,10 @@ from guests.models import Declaration, RegisterClosing, ReviewStatus
 from tests import factories as f
 from wards.models import Flag, FlagKind
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 NOW = datetime(2025, 9, 10, 14, 0, tzinfo=LOCAL_TZ)
 DAY = date(2025, 9, 9)
-
-
-@pytest.fixture
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def close(establishment, by, *, day=DAY, foreigners=0, citizens=0):

@@ -2,21 +2,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from guests.models import RegisterClosing
 from guests.register import local_day
 from tests import factories as f
 from wards.models import Flag, FlagKind
-
-
-@pytest.fixture
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def test_it_shows_details_history_staff_and_flags(

@@ -1,18 +1,9 @@
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests import factories as f
 from wards.models import FeedbackMessage, FeedbackThread, Notification
-
-
-@pytest.fixture
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def open_thread(client, user, **data):

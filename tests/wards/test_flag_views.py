@@ -8,21 +8,17 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests import factories as f
 from wards.flags import sweeps as flagging
 from wards.models import Flag, FlagKind, Notification
 
+pytestmark = pytest.mark.usefixtures("english")
+
 FLAGS = reverse("wards:flags")
 OWNER_FLAGS = reverse("wards:establishment_flags")
 NOTIFICATIONS = reverse("wards:notifications")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def overdue(establishment, by):

@@ -6,20 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from guests.models import Declaration, ReviewStatus
 from tests import factories as f
 from wards.inbox.queries import Cursor
 
+pytestmark = pytest.mark.usefixtures("english")
+
 INBOX = reverse("wards:inbox")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def listed(response) -> list[int]:

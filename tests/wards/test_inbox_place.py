@@ -7,20 +7,14 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from guests.models import Declaration, ReviewStatus
 from luutru.models import Role
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("english")
+
 INBOX = reverse("wards:inbox")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.models import Declaration, ReviewAction, ReviewEvent, ReviewStatus
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("english")
+
 INBOX = reverse("wards:inbox")
 BULK = reverse("wards:inbox_confirm")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def confirm_url(declaration) -> str:

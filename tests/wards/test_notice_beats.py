@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from establishments.models import Status
 from luutru.models import Beat
 from tests import factories as f
 from wards.models import Notice, NoticeDelivery, Notification
-
-
-@pytest.fixture
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

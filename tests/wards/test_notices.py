@@ -1,19 +1,10 @@
 from __future__ import annotations
 
-import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
 
 from tests import factories as f
 from wards.models import Notice, NoticeDelivery, Notification
-
-
-@pytest.fixture
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def publish(client, officer, **data):

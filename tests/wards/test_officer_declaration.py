@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.models import ReviewStatus
 from tests import factories as f
 from wards.models import AccessAction, AccessLog
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def url(declaration) -> str:

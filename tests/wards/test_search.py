@@ -9,21 +9,15 @@ import uuid
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
 
 from guests.models import Declaration
 from tests import factories as f
 from wards.models import AccessAction, AccessLog
 from wards.search.queries import RESULT_LIMIT, QueryTooShort, parse_query, search_declarations
 
+pytestmark = pytest.mark.usefixtures("english")
+
 SEARCH = reverse("wards:search")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def post(client, query: str, **extra):

@@ -7,7 +7,6 @@ import io
 from datetime import date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,22 +17,11 @@ from guests.models import Declaration, ReviewAction, ReviewEvent
 from tests import factories as f
 from wards.stats import queries as stats
 
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
+
 STATS = reverse("wards:stats")
 EXPORT = reverse("wards:stats_export")
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def arrive(establishment, by, at: datetime, *, kind="citizen", nationality=None, late=False):
