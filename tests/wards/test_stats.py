@@ -130,7 +130,7 @@ def test_it_sorts_the_establishments_by_the_chosen_column(ward, establishment, r
     assert by_guests == [establishment.pk, second.pk]
     assert by_late == [second.pk, establishment.pk]
     assert by_name == [second.pk, establishment.pk]
-    assert stats.clean_sort("pk; DROP TABLE") == "-guests"
+    assert stats.ESTABLISHMENT_SORTING.clean("pk; DROP TABLE") == "-guests"
 
 
 def test_it_computes_the_median_and_90th_percentile_of_the_first_review_time(

@@ -32,6 +32,7 @@ from establishments.models import Establishment, Staff, Status
 from guests.models import Declaration, RegisterClosing, ReviewStatus
 from guests.register import day_bounds, default_day, local_day, owing_register_on
 from luutru.models import Ward
+from luutru.sorting import Sorting
 
 from ..models import Flag
 
@@ -47,6 +48,8 @@ SORTS = {
     "flags": "open_flags",
 }
 DEFAULT_SORT = "name"
+# Counts are most useful biggest first; names alphabetically.
+SORTING = Sorting(tuple(SORTS), DEFAULT_SORT, descending_first=frozenset(SORTS) - {"name"})
 
 
 # --- the board ----------------------------------------------------------------------------------
@@ -96,37 +99,12 @@ def board(ward: Ward, *, day: date, sort: str = DEFAULT_SORT) -> QuerySet[Establ
         # Missing first, then nil returns, then closed with guests: what needs a look comes up.
         .annotate(closed_rank=Coalesce(F("closing_total"), Value(-1)) + Value(1))
     )
-    key, descending = parse_sort(sort)
+    key, descending = SORTING.parse(sort)
     column = SORTS[key]
     order = [f"-{column}" if descending else column]
     if key != "name":
         order.append("name")
     return rows.order_by(*order, "pk")
-
-
-def parse_sort(sort: str) -> tuple[str, bool]:
-    """``"-late"`` → ("late", True); anything not whitelisted falls back to the name."""
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        return DEFAULT_SORT, False
-    return key, descending
-
-
-def sort_links(sort: str) -> dict[str, dict[str, str]]:
-    """For each column: the sort its header links to, and the current direction if any."""
-    current, descending = parse_sort(sort)
-    links = {}
-    for key in SORTS:
-        if key == current:
-            links[key] = {
-                "next": key if descending else f"-{key}",
-                "direction": "desc" if descending else "asc",
-            }
-        else:
-            # Counts are most useful biggest first; names alphabetically.
-            links[key] = {"next": key if key == "name" else f"-{key}", "direction": ""}
-    return links
 
 
 # The phones' "Sort by" menu, standing in for the column headers of the wide table.

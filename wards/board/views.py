@@ -23,8 +23,7 @@ def board(request: HttpRequest) -> HttpResponse:
     form = BoardDayForm(request.GET or None, initial={"day": day})
     if form.is_valid() and form.cleaned_data["day"]:
         day = form.cleaned_data["day"]
-    key, descending = b.parse_sort(request.GET.get("sort", ""))
-    sort = f"-{key}" if descending else key
+    sort = b.SORTING.clean(request.GET.get("sort"))
     rows = list(b.board(ward, day=day, sort=sort))
     return render(
         request,
@@ -35,7 +34,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "day": day,
             "rows": rows,
             "sort": sort,
-            "sorts": b.sort_links(sort),
+            "sorts": b.SORTING.links(sort),
             "sort_menu": b.SORT_MENU,
             "missing": sum(1 for r in rows if r.owes and not r.closed),
         },

@@ -45,6 +45,7 @@ from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind
 from guests.nationalities import NATIONALITY_LABELS
 from luutru.models import Ward
+from luutru.sorting import Sorting
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -210,27 +211,12 @@ ESTABLISHMENT_SORTS = {
     "late_percent": "late_percent",
 }
 DEFAULT_ESTABLISHMENT_SORT = "-guests"
-
-
-def clean_sort(sort: str | None) -> str:
-    if sort and sort.removeprefix("-") in ESTABLISHMENT_SORTS:
-        return sort
-    return DEFAULT_ESTABLISHMENT_SORT
-
-
-def establishment_sort_links(sort: str) -> dict[str, dict[str, str]]:
-    """For each column: the sort its header link asks for (the same column again reverses it)
-    and the current direction ("asc", "desc" or "")."""
-    links = {}
-    for key in ESTABLISHMENT_SORTS:
-        if sort == key:
-            links[key] = {"next": f"-{key}", "direction": "asc"}
-        elif sort == f"-{key}":
-            links[key] = {"next": key, "direction": "desc"}
-        else:
-            # Names read from A; figures from the largest.
-            links[key] = {"next": key if key == "name" else f"-{key}", "direction": ""}
-    return links
+# Names read from A; figures from the largest.
+ESTABLISHMENT_SORTING = Sorting(
+    tuple(ESTABLISHMENT_SORTS),
+    DEFAULT_ESTABLISHMENT_SORT,
+    descending_first=frozenset(ESTABLISHMENT_SORTS) - {"name"},
+)
 
 
 def per_establishment(ward: Ward, period: Period, sort: str) -> QuerySet[Establishment]:

@@ -26,7 +26,7 @@ def _late_percent(value: float | None) -> str:
 def statistics(request: HttpRequest) -> HttpResponse:
     ward = commanded_ward_or_403(request.user)
     form = StatsPeriodForm(request.GET)
-    sort = stats.clean_sort(request.GET.get("sort"))
+    sort = stats.ESTABLISHMENT_SORTING.clean(request.GET.get("sort"))
     context: dict[str, object] = {"ward": ward, "form": form, "sort": sort}
     if not form.is_valid():
         return render(request, "wards/stats.html", context, status=400)
@@ -42,7 +42,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         totals=stats.totals(days),
         nationalities=nationalities,
         establishments=stats.per_establishment(ward, period, sort),
-        sort_links=stats.establishment_sort_links(sort),
+        sort_links=stats.ESTABLISHMENT_SORTING.links(sort),
         review=stats.review_times(ward, period),
         days_chart=charts.stacked_bar_chart(
             labels,
@@ -120,7 +120,9 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
                 _("Late %"),
             ]
         )
-        for e in stats.per_establishment(ward, period, stats.clean_sort(request.GET.get("sort"))):
+        for e in stats.per_establishment(
+            ward, period, stats.ESTABLISHMENT_SORTING.clean(request.GET.get("sort"))
+        ):
             row(
                 [
                     e.name,
