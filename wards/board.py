@@ -35,14 +35,9 @@ from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Staff, Status
+from guests.deadlines import DAY_VALIDATORS, day_bounds, local_day
 from guests.models import Declaration, RegisterClosing, ReviewStatus
-from guests.register import (
-    DAY_VALIDATORS,
-    day_bounds,
-    default_day,
-    local_day,
-    owing_register_on,
-)
+from guests.register.days import default_day, owing_register_on
 from luutru.models import User, Ward
 
 from .access import officer_ward_or_403

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guests.register import history
+from guests.register.queries import history
 
 from . import board as b
 from .access import officer_ward_or_403

@@ -43,10 +43,9 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from establishments.models import Establishment
-from guests.deadlines import LOCAL_TZ
+from guests.deadlines import DAY_VALIDATORS, LOCAL_TZ
 from guests.models import Declaration, DeclarationKind
 from guests.nationalities import NATIONALITY_LABELS
-from guests.register import DAY_VALIDATORS
 from luutru.models import Ward
 
 DEFAULT_DAYS = 30

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from guests.deadlines import local_day
 from guests.models import RegisterClosing
-from guests.register import local_day
 from tests import factories as f
 from wards.models import Flag, FlagKind
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from guests.register import local_day
+from guests.deadlines import local_day
 from tests import factories as f
 from wards.models import Inspection
 
