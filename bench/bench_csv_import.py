@@ -29,7 +29,9 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 
 from establishments.models import Establishment, Kind, Staff, Status  # noqa: E402
-from guests import csv_import, deadlines  # noqa: E402
+from guests import deadlines  # noqa: E402
+from guests.imports import columns, services  # noqa: E402
+from guests.imports import rows as checking  # noqa: E402
 from guests.models import Declaration, ImportBatch  # noqa: E402
 from luutru.models import Province, Role, User, Ward  # noqa: E402  # noqa: E402
 
@@ -40,7 +42,7 @@ def make_csv(rows: int) -> bytes:
     now = deadlines.to_local(timezone.now()).replace(second=0, microsecond=0)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(csv_import.COLUMN_NAMES)
+    writer.writerow(columns.COLUMN_NAMES)
     for i in range(rows):
         arrival = now - timedelta(minutes=(i * 7) % (30 * 60))
         departure = arrival + timedelta(days=2)
@@ -71,7 +73,7 @@ def make_csv(rows: int) -> bytes:
                 "document_number": f"0010{yy:02d}{i:06d}",
                 "reason": "Công tác",
             }
-        writer.writerow([values.get(name, "") for name in csv_import.COLUMN_NAMES])
+        writer.writerow([values.get(name, "") for name in columns.COLUMN_NAMES])
     return out.getvalue().encode()
 
 
@@ -101,15 +103,15 @@ def main() -> None:
     Staff.objects.create(user=user, establishment=establishment)
     try:
         content = make_csv(rows)
-        batch = csv_import.create_import_batch(
+        batch = services.create_import_batch(
             establishment=establishment, uploaded_by=user, filename="bench.csv", content=content
         )
         start = time.perf_counter()
-        result = csv_import.check_rows(content=content, establishment=establishment)
+        result = checking.check_rows(content=content, establishment=establishment)
         checked = time.perf_counter()
         if result.errors:
             raise SystemExit(f"unexpected errors: {result.errors[:5]}")
-        batch = csv_import.file_import(batch=batch, rows=result.rows)
+        batch = services.file_import(batch=batch, rows=result.rows)
         filed = time.perf_counter()
         assert (
             batch.filed == rows == Declaration.objects.filter(establishment=establishment).count()

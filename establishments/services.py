@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luutru.accounts import send_set_password_links, set_password_path
+from luutru.db import constraint_name
 from luutru.models import Role, User, Ward
 
 from .models import Application, ApplicationStatus, Establishment, Staff, Status
@@ -53,7 +54,7 @@ def submit_application(*, data: dict) -> Application:
             return Application.objects.create(**{name: data[name] for name in APPLICATION_FIELDS})
     except IntegrityError as error:
         # The form checked for a duplicate already; this is the double-submit that raced it.
-        if "application_no_pending_duplicate" in str(error):
+        if constraint_name(error) == "application_no_pending_duplicate":
             raise DuplicateApplication from error
         raise
 

@@ -7,11 +7,14 @@ role is a 403 here. The ward police reach declarations through wards.inbox, scop
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from establishments.access import establishment_for
+from establishments.access import establishment_for, owned_establishment
 from establishments.models import Establishment
 from luutru.models import ESTABLISHMENT_ROLES, Role, User
 
@@ -25,6 +28,18 @@ from .models import (
 )
 
 
+def establishment_of(user: User) -> Establishment:
+    """The establishment whose guests, register and uploads this user reads: a receptionist's
+    or an owner's own (any other role: 403)."""
+    return establishment_for(user)
+
+
+def audited_establishment(user: User) -> Establishment:
+    """The establishment whose submissions this user audits: owners only. A receptionist gets
+    a 403: the audit is the owner's oversight of the staff."""
+    return owned_establishment(user)
+
+
 def declarations_for(user: User) -> QuerySet[Declaration]:
     """The declarations this user may read."""
     if user.role not in ESTABLISHMENT_ROLES:
@@ -36,6 +51,16 @@ def declarations_for(user: User) -> QuerySet[Declaration]:
 
 def get_declaration_for_user(user: User, pk: int) -> Declaration:
     return get_object_or_404(declarations_for(user), pk=pk)
+
+
+def get_declarations_for_user(user: User, ids: Iterable[int]) -> list[Declaration]:
+    """The declarations with these ids, all of them the user's: one that is not (another
+    establishment's guest, or no guest at all) makes the whole request a 404."""
+    ids = set(ids)
+    found = list(declarations_for(user).filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise Http404
+    return found
 
 
 def get_declaration_to_correct(user: User, pk: int) -> Declaration:

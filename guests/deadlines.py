@@ -1,4 +1,5 @@
-"""When a guest must have been reported to the ward police, and whether a filing was late.
+"""When a guest must have been reported to the ward police, and whether a filing was late; the
+local days everything else counts in.
 
 Pure functions of aware datetimes: no database, no settings. Day boundaries are those of the
 lodging, in Asia/Ho_Chi_Minh, whatever zone the arguments come in (the database hands back
@@ -8,10 +9,13 @@ added on the UTC time line and only then shown in local time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+
+from luutru.models import FOREIGNER_DEADLINE_HOURS, FOREIGNER_DEADLINE_HOURS_REMOTE
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -19,9 +23,10 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CITIZEN_DAY_CUTOFF = time(23, 0)
 CITIZEN_NEXT_MORNING = time(8, 0)
 
-# Law 47/2014/QH13 on foreigners' entry, exit, transit and residence, art. 33(2).
-FOREIGNER_HOURS = 12
-FOREIGNER_HOURS_REMOTE = 24
+# The days a page or a filter may be asked about. Python's dates stop at years 1 and 9999, and
+# a day at either end overflows once moved to UTC or to the next day: a server error for a
+# typed query string.
+DAY_VALIDATORS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
 
 def to_local(moment: datetime) -> datetime:
@@ -29,6 +34,38 @@ def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment!r}: give it a time zone")
     return moment.astimezone(LOCAL_TZ)
+
+
+# --- local days ---------------------------------------------------------------------------------
+
+
+def local_day(moment: datetime) -> date:
+    """The lodging's calendar day of ``moment``: 23:30 in Hà Nội is 16:30 UTC, the same day."""
+    return to_local(moment).date()
+
+
+def local_today() -> date:
+    return local_day(timezone.now())
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a local day; 23:30 in Hà Nội is 16:30 UTC, still the same day."""
+    return day_start(day), day_start(day + timedelta(days=1))
+
+
+def this_month(today: date | None = None) -> tuple[date, date]:
+    """The first and last local day of the current month."""
+    today = today or local_today()
+    first = today.replace(day=1)
+    next_first = (first + timedelta(days=32)).replace(day=1)
+    return first, next_first - timedelta(days=1)
+
+
+# --- deadlines ----------------------------------------------------------------------------------
 
 
 def citizen_deadline(arrival: datetime) -> datetime:
@@ -52,8 +89,8 @@ def foreigner_deadline(
     arrival: datetime,
     *,
     remote: bool,
-    hours_normal: int = FOREIGNER_HOURS,
-    hours_remote: int = FOREIGNER_HOURS_REMOTE,
+    hours_normal: int = FOREIGNER_DEADLINE_HOURS,
+    hours_remote: int = FOREIGNER_DEADLINE_HOURS_REMOTE,
 ) -> datetime:
     """The moment by which a foreigner's temporary residence must have been declared.
 
@@ -61,8 +98,8 @@ def foreigner_deadline(
     12 hours, or within 24 hours in remote and isolated areas, of the foreigner's arrival at
     the lodging". The 2023 amendment (Law 23/2023/QH15) asks electronic declarations to be
     made at once; the portal counts down from arrival but keeps these limits as the late line.
-    Both are settings of the ward, hence the keyword arguments (a ward's ``remote`` flag picks
-    ``hours_remote``).
+    The hours are the ward's (``luutru.models.Ward.foreigner_deadline_hours``), hence the
+    keyword arguments (a ward's ``remote`` flag picks ``hours_remote``).
     """
     hours = hours_remote if remote else hours_normal
     if hours <= 0:

@@ -25,7 +25,9 @@ from establishments.models import Establishment
 from luutru.formats import show_date, show_datetime
 
 from . import deadlines, documents
+from .deadlines import local_day, local_today
 from .models import (
+    FOREIGNER_FIELDS,
     GUEST_FIELDS,
     STAY_FIELDS,
     Declaration,
@@ -119,7 +121,7 @@ def check_entry_dates(guest_forms: list[forms.BaseForm], stay: StayForm) -> bool
     arrival = getattr(stay, "cleaned_data", {}).get("arrival")
     if arrival is None:
         return True
-    arrival_date = deadlines.to_local(arrival).date()
+    arrival_date = local_day(arrival)
     ok = True
     for form in guest_forms:
         entry = (getattr(form, "cleaned_data", None) or {}).get("entry_date")
@@ -134,10 +136,6 @@ def check_entry_dates(guest_forms: list[forms.BaseForm], stay: StayForm) -> bool
             )
             ok = False
     return ok
-
-
-def local_today() -> date:
-    return deadlines.to_local(timezone.now()).date()
 
 
 def nationality_choices() -> list[tuple[str, Any]]:
@@ -457,20 +455,7 @@ class ForeignerForm(GuestForm):
     entry_port = forms.CharField(label=_("Port of entry"), max_length=100, required=False)
     entry_date = forms.DateField(label=_("Date of entry"), required=False, widget=_date_widget())
 
-    field_order = [
-        "mrz",
-        "full_name",
-        "sex",
-        "birth_date",
-        "nationality",
-        "document_type",
-        "document_number",
-        "document_expiry",
-        "visa_number",
-        "visa_expiry",
-        "entry_port",
-        "entry_date",
-    ]
+    field_order = ["mrz", *FOREIGNER_FIELDS]
 
     def clean_document_number(self) -> str:
         number = self.cleaned_data["document_number"].strip().upper()

@@ -62,6 +62,9 @@ GUEST_FIELDS = (
     "reason",
 )
 STAY_FIELDS = ("room", "arrival", "expected_departure")
+# The guest fields of each kind: its form's fields and a CSV row's columns for it.
+FOREIGNER_FIELDS = tuple(name for name in GUEST_FIELDS if name != "reason")
+CITIZEN_FIELDS = ("full_name", "sex", "birth_date", "document_number", "reason")
 
 SUBMISSION_CONSTRAINT = "declaration_submitted_once"
 DOCUMENT_CONSTRAINT = "declaration_document_staying_once"
@@ -76,8 +79,8 @@ def document_warnings(
 ) -> list[str]:
     """What the front desk should know but may still file: the guest is in the building."""
     warnings = []
-    arrival_day = deadlines.to_local(arrival).date()
-    departure_day = deadlines.to_local(expected_departure).date()
+    arrival_day = deadlines.local_day(arrival)
+    departure_day = deadlines.local_day(expected_departure)
     if document_expiry is not None and document_expiry < arrival_day:
         warnings.append(
             _("The passport expired on %(date)s.")
@@ -274,12 +277,12 @@ class Declaration(models.Model):
     def document_expired(self) -> bool:
         """The passport (or other document) had expired before the arrival day. The guest is
         still filed (Luật Cư trú 2020, art. 30: every stay is reported) and the police told."""
-        arrival_day = deadlines.to_local(self.arrival).date()
+        arrival_day = deadlines.local_day(self.arrival)
         return self.document_expiry is not None and self.document_expiry < arrival_day
 
     def visa_expired(self) -> bool:
         """The visa had ended before the arrival day: the foreigner is overstaying."""
-        arrival_day = deadlines.to_local(self.arrival).date()
+        arrival_day = deadlines.local_day(self.arrival)
         return self.visa_expiry is not None and self.visa_expiry < arrival_day
 
     def warnings(self) -> list[str]:
@@ -296,16 +299,36 @@ class Declaration(models.Model):
         self.filed_at = at
         self.deadline = self.legal_deadline(remote=ward.remote)
         self.late = deadlines.is_late(at, self.deadline)
-        self.schedule_sweeps(ward=ward)
+        self.schedule_sweeps(ward=ward, at=at)
 
-    def schedule_sweeps(self, *, ward) -> None:
-        """Set the name key and the times the sweeps look at, for a row being filed or
-        re-submitted: overdue at the expected departure, unreviewed after the ward's review
-        window."""
+    # The times the sweeps (wards.flagging) look at a row again, for each event that moves
+    # them: the one place their rules are written.
+
+    def schedule_sweeps(self, *, ward, at: datetime) -> list[str]:
+        """Set the name key and the times the sweeps look at, for a row filed or re-submitted
+        (a correction) at ``at``: overdue at the expected departure, unreviewed after the
+        ward's review window, no correction due. Returns the fields set, to save."""
         self.name_key = fold(self.full_name)
         self.overdue_check_at = None if self.departed_at else self.expected_departure
-        self.review_due_at = self.filed_at + timedelta(hours=ward.review_window_hours)
+        self.review_due_at = at + timedelta(hours=ward.review_window_hours)
         self.correction_due_at = None
+        return ["name_key", "review_due_at", "correction_due_at", "overdue_check_at"]
+
+    @staticmethod
+    def sweeps_after_review(*, returned: bool, ward, at: datetime) -> dict[str, datetime | None]:
+        """The due columns once the police decided at ``at``, as an update: no review due any
+        more; a returned declaration is due back corrected within the ward's window."""
+        return {
+            "review_due_at": None,
+            "correction_due_at": at + timedelta(hours=ward.correction_window_hours)
+            if returned
+            else None,
+        }
+
+    @staticmethod
+    def sweeps_after_check_out() -> dict[str, datetime | None]:
+        """The due columns of a guest who left, as an update: nobody is overdue any more."""
+        return {"overdue_check_at": None}
 
     def snapshot(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in GUEST_FIELDS + STAY_FIELDS}

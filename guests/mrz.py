@@ -35,12 +35,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from guests.deadlines import local_today
 from guests.nationalities import country_for_code
 
 FILLER = "<"
@@ -49,7 +48,6 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 _VALUES = {char: value for value, char in enumerate(ALPHABET[:-1])} | {FILLER: 0}
 _WEIGHTS = (7, 3, 1)
 
-_LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 TD1_LINE_LENGTH, TD1_LINES = 30, 3
 TD3_LINE_LENGTH, TD3_LINES = 44, 2
@@ -137,7 +135,7 @@ def compute_check_digit(data: str) -> str:
 def parse_mrz(text: str, *, today: date | None = None) -> MRZData:
     """Read a TD3 (passport) or TD1 (identity card) zone; raise MRZError if it does not add up."""
     if today is None:
-        today = timezone.now().astimezone(_LOCAL_TZ).date()
+        today = local_today()
     lines = _normalise(text)
     if len(lines[0]) == TD3_LINE_LENGTH:
         return _parse_td3(lines, today)

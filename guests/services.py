@@ -13,8 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from establishments.models import Establishment
+from luutru.db import constraint_name
 from luutru.models import User
-from luutru.text import fold
 
 from . import documents
 from .models import (
@@ -51,11 +51,6 @@ def guest_submission_key(submission_key: uuid.UUID, index: int) -> uuid.UUID:
     """The key of the ``index``-th guest of a submitted form: one key per form, one row per
     guest, and the same form posted again yields the same keys."""
     return uuid.uuid5(submission_key, str(index))
-
-
-def _constraint_name(error: IntegrityError) -> str | None:
-    diag = getattr(error.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None)
 
 
 @transaction.atomic
@@ -104,7 +99,7 @@ def file_declarations(
         with transaction.atomic():
             Declaration.objects.bulk_create(declarations)
     except IntegrityError as e:
-        constraint = _constraint_name(e)
+        constraint = constraint_name(e)
         if constraint == SUBMISSION_CONSTRAINT:
             # The same form, posted twice at once: PostgreSQL made this insert wait for the
             # other one to commit; what it filed is visible now.
@@ -172,7 +167,7 @@ def check_out(*, declarations: Iterable[Declaration], at: datetime, by: User) ->
     time. Returns how many were checked out now."""
     return Declaration.objects.filter(
         pk__in=[d.pk for d in declarations], departed_at__isnull=True
-    ).update(departed_at=at, departed_by=by, overdue_check_at=None)
+    ).update(departed_at=at, departed_by=by, **Declaration.sweeps_after_check_out())
 
 
 # --- corrections --------------------------------------------------------------------------------
@@ -242,16 +237,12 @@ def correct_declaration(
         update_fields.append("review_status")
     # Re-submitted: the police review it again within their window; its name and departure
     # may have changed.
-    locked.name_key = fold(locked.full_name)
-    locked.review_due_at = now + timedelta(hours=locked.establishment.ward.review_window_hours)
-    locked.correction_due_at = None
-    locked.overdue_check_at = None if locked.departed_at else locked.expected_departure
-    update_fields += ["name_key", "review_due_at", "correction_due_at", "overdue_check_at"]
+    update_fields += locked.schedule_sweeps(ward=locked.establishment.ward, at=now)
     try:
         with transaction.atomic():
             locked.save(update_fields=update_fields)
     except IntegrityError as e:
-        if _constraint_name(e) == DOCUMENT_CONSTRAINT:
+        if constraint_name(e) == DOCUMENT_CONSTRAINT:
             raise DocumentAlreadyStaying([0]) from e
         raise
     version = DeclarationVersion.objects.create(
@@ -344,15 +335,12 @@ def _review(
     if version_number is not None and version_number != current:
         raise ReviewConflict
     now = at or timezone.now()
-    # A returned declaration is due back corrected within the ward's window.
-    correction_due_at = (
-        now + timedelta(hours=locked.establishment.ward.correction_window_hours)
-        if status == ReviewStatus.RETURNED
-        else None
-    )
     # Compare-and-set: pending is the only state the police decide from.
     updated = Declaration.objects.filter(pk=locked.pk, review_status=ReviewStatus.PENDING).update(
-        review_status=status, review_due_at=None, correction_due_at=correction_due_at
+        review_status=status,
+        **Declaration.sweeps_after_review(
+            returned=status == ReviewStatus.RETURNED, ward=locked.establishment.ward, at=now
+        ),
     )
     if not updated:
         raise ReviewConflict

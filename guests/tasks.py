@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import csv_import, retention
+from . import retention
+from .imports import services as imports
 
 
 @shared_task(name="guests.run_import")
 def run_import(batch_id: int, language: str | None = None) -> None:
-    csv_import.run_import(batch_id=batch_id, language=language)
+    imports.run_import(batch_id=batch_id, language=language)
 
 
 @shared_task(name="guests.purge_expired")
@@ -19,4 +20,4 @@ def purge_expired() -> int:
 
 @shared_task(name="guests.requeue_stale_imports")
 def requeue_stale_imports() -> int:
-    return csv_import.requeue_stale_imports()
+    return imports.requeue_stale_imports()

@@ -13,7 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/correct/", views.correct, name="correct"),
     # Included without a namespace of their own: their names are "guests:<name>".
-    path("register/", include("guests.register_urls")),
-    path("import/", include("guests.import_urls")),
-    path("audit/", include("guests.audit_urls")),
+    path("register/", include("guests.register.urls")),
+    path("import/", include("guests.imports.urls")),
+    path("audit/", include("guests.audit.urls")),
 ]

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from establishments.access import establishment_for
 from establishments.models import Establishment
 from luutru.formats import show_datetime
 
@@ -63,7 +62,7 @@ CURRENT_GUESTS_PAGE_SIZE = 100
 def desk(request: HttpRequest) -> HttpResponse:
     """The establishment's home page: who is staying now. Receptionists check guests out from
     here; owners read it."""
-    establishment = establishment_for(request.user)
+    establishment = access.establishment_of(request.user)
     staying = access.declarations_for(request.user).staying().order_by("room", "arrival", "id")
     room = request.GET.get("room", "").strip()
     if "\x00" in room:
@@ -213,10 +212,7 @@ def check_out(request: HttpRequest) -> HttpResponse:
             ids = {int(value) for value in request.POST.getlist("declaration")}
         except ValueError:
             return HttpResponseBadRequest()
-        targets = list(scoped.filter(pk__in=ids))
-        if len(targets) != len(ids):
-            # Someone else's guest, or no guest at all.
-            raise Http404
+        targets = access.get_declarations_for_user(request.user, ids)
     if not targets:
         messages.warning(request, _("Select the guests who are leaving."))
         return redirect("guests:desk")
@@ -347,10 +343,7 @@ def _file(request: HttpRequest, kind: DeclarationKind) -> HttpResponse:
                 filed_by=request.user,
                 kind=kind,
                 guests=[form.guest_data() for form in guest_forms],
-                stay={
-                    name: stay.cleaned_data[name]
-                    for name in ("room", "arrival", "expected_departure")
-                },
+                stay={name: stay.cleaned_data[name] for name in STAY_FIELDS},
                 submission_key=stay.cleaned_data["submission_key"],
                 # Looked up above, before the forms were validated.
                 checked_unfiled=action == "file",

@@ -250,6 +250,12 @@ class Province(models.Model):
         return self.name
 
 
+# Law 47/2014/QH13 on foreigners' entry, exit, transit and residence, art. 33(2): a foreigner is
+# declared within 12 hours of the arrival, 24 in a remote area (a ward's ``remote`` flag).
+FOREIGNER_DEADLINE_HOURS = 12
+FOREIGNER_DEADLINE_HOURS_REMOTE = 24
+
+
 class Ward(models.Model):
     """A ward, commune or special zone: the unit whose police receive the declarations."""
 
@@ -281,7 +287,7 @@ class Ward(models.Model):
 
     @property
     def foreigner_deadline_hours(self) -> int:
-        return 24 if self.remote else 12
+        return FOREIGNER_DEADLINE_HOURS_REMOTE if self.remote else FOREIGNER_DEADLINE_HOURS
 
 
 class Officer(models.Model):

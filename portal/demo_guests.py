@@ -18,8 +18,9 @@ from functools import partial
 from django.utils import timezone
 
 from establishments.models import Establishment
-from guests import register, services
+from guests import services
 from guests.models import Declaration, DeclarationKind, DocumentType, RegisterClosing, Sex
+from guests.register import services as register
 from luutru.models import User
 from wards.flags import sweeps as flagging
 

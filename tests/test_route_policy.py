@@ -31,7 +31,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from guests import csv_import
+from guests.imports import services as imports
 from guests.models import RegisterClosing
 from luutru.models import Beat, Role
 from tests import factories as f
@@ -256,7 +256,7 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
         "feedback thread": thread.pk,
         "establishment": establishment.pk,
         "beat": Beat.objects.create(ward=ward, name=f"Khu vực {n}").pk,
-        "import batch": csv_import.create_import_batch(
+        "import batch": imports.create_import_batch(
             establishment=establishment,
             uploaded_by=desk,
             filename="guests.csv",

@@ -9,8 +9,9 @@ import pytest
 from django.db.models import Q
 from django.utils import translation
 
-from guests import audit, documents
-from guests.deadlines import LOCAL_TZ
+from guests import documents
+from guests.audit import export, forms, queries
+from guests.deadlines import LOCAL_TZ, day_start, this_month
 from guests.models import (
     Declaration,
     DeclarationKind,
@@ -102,28 +103,28 @@ def test_a_document_number_shows_only_its_last_three_characters():
 
 @pytest.mark.parametrize("value", ["=cmd|' /C calc'!A0", "+1", "-1", "@x", "\tx", "\rx"])
 def test_a_cell_that_starts_like_a_formula_gets_a_quote_first(value):
-    assert audit.safe_cell(value) == "'" + value
+    assert export.safe_cell(value) == "'" + value
 
 
 def test_a_plain_cell_is_left_as_it_is():
-    assert audit.safe_cell("Nguyễn Thị Ánh") == "Nguyễn Thị Ánh"
-    assert audit.safe_cell(12) == "12"
-    assert audit.safe_cell(None) == ""
+    assert export.safe_cell("Nguyễn Thị Ánh") == "Nguyễn Thị Ánh"
+    assert export.safe_cell(12) == "12"
+    assert export.safe_cell(None) == ""
 
 
 def test_this_month_runs_from_the_first_to_the_last_local_day():
-    assert audit.this_month(date(2026, 2, 14)) == (date(2026, 2, 1), date(2026, 2, 28))
-    assert audit.this_month(date(2026, 12, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert this_month(date(2026, 2, 14)) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert this_month(date(2026, 12, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
 
 
 def test_an_unknown_sort_key_is_refused(establishment):
-    form = audit.AuditFilterForm({"sort": "document_number"}, establishment=establishment)
+    form = forms.AuditFilterForm({"sort": "document_number"}, establishment=establishment)
     assert not form.is_valid()
     assert "sort" in form.errors
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(establishment):
-    form = audit.AuditFilterForm(
+    form = forms.AuditFilterForm(
         {"date_from": "2026-06-10", "date_to": "2026-06-09"}, establishment=establishment
     )
     assert not form.is_valid()
@@ -131,14 +132,14 @@ def test_a_period_that_ends_before_it_starts_is_refused(establishment):
 
 
 def test_another_establishments_receptionist_is_not_a_valid_staff_choice(establishment, ron):
-    form = audit.AuditFilterForm({"staff": str(ron.pk)}, establishment=establishment)
+    form = forms.AuditFilterForm({"staff": str(ron.pk)}, establishment=establishment)
     assert not form.is_valid()
     assert "staff" in form.errors
 
 
 def test_each_sort_orders_by_its_column_and_breaks_ties_by_id():
-    assert audit.ordering("-filed") == ["-filed_at", "-id"]
-    assert audit.ordering("staff") == ["filed_by__full_name", "filed_by__username", "id"]
+    assert queries.ordering("-filed") == ["-filed_at", "-id"]
+    assert queries.ordering("staff") == ["filed_by__full_name", "filed_by__username", "id"]
 
 
 def test_the_summary_counts_filed_late_returned_and_corrected_per_staff_member(
@@ -154,10 +155,10 @@ def test_the_summary_counts_filed_late_returned_and_corrected_per_staff_member(
     declare(establishment, rita, filed_at=datetime(2026, 5, 31, 23, 59, tzinfo=LOCAL_TZ))
     declare(other_establishment, ron, filed_at=june, late=True)
 
-    period = Q(filed_at__gte=audit.local_day_start(date(2026, 6, 1))) & Q(
-        filed_at__lt=audit.local_day_start(date(2026, 7, 1))
+    period = Q(filed_at__gte=day_start(date(2026, 6, 1))) & Q(
+        filed_at__lt=day_start(date(2026, 7, 1))
     )
-    rows = {row.user: row for row in audit.staff_summary(establishment, period)}
+    rows = {row.user: row for row in queries.staff_summary(establishment, period)}
 
     # The owner filed nothing and cannot file: not listed. tina filed nothing: listed.
     assert set(rows) == {rita, tina}

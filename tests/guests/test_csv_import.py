@@ -10,8 +10,10 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from guests import csv_import
 from guests.deadlines import LOCAL_TZ
+from guests.imports import columns, parsing
+from guests.imports import rows as import_rows
+from guests.imports import services as imports
 from guests.models import Declaration, DeclarationVersion, ImportBatch, ImportStatus
 from tests import factories as f
 
@@ -59,20 +61,20 @@ def frozen_clock():
 def make_csv(*rows: dict[str, str], delimiter: str = ",", bom: bool = False) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow(csv_import.COLUMN_NAMES)
+    writer.writerow(columns.COLUMN_NAMES)
     for row in rows:
-        writer.writerow([row.get(name, "") for name in csv_import.COLUMN_NAMES])
+        writer.writerow([row.get(name, "") for name in columns.COLUMN_NAMES])
     return (("\ufeff" if bom else "") + out.getvalue()).encode()
 
 
 def upload(establishment, user, content: bytes) -> ImportBatch:
-    return csv_import.create_import_batch(
+    return imports.create_import_batch(
         establishment=establishment, uploaded_by=user, filename="guests.csv", content=content
     )
 
 
 def run(batch: ImportBatch) -> ImportBatch:
-    return csv_import.run_import(batch_id=batch.pk, language="en")
+    return imports.run_import(batch_id=batch.pk, language="en")
 
 
 def passport(n: int) -> dict[str, str]:
@@ -106,7 +108,7 @@ def test_a_bad_row_anywhere_files_nothing_and_names_its_line_and_field(establish
 
     assert batch.status == ImportStatus.FAILED
     assert Declaration.objects.count() == 0
-    errors, count = csv_import.batch_errors(batch)
+    errors, count = imports.batch_errors(batch)
     # Header on line 1, so the fourth row is line 5.
     assert errors == [{"line": 5, "field": "birth_date", "message": "Enter a valid date."}]
     assert count == 1
@@ -115,7 +117,7 @@ def test_a_bad_row_anywhere_files_nothing_and_names_its_line_and_field(establish
 def test_the_citizen_number_rules_of_the_desk_form_apply_to_each_row(establishment, rita):
     batch = run(upload(establishment, rita, make_csv(CITIZEN | {"sex": "F"})))
 
-    errors, _ = csv_import.batch_errors(batch)
+    errors, _ = imports.batch_errors(batch)
     assert errors[0]["field"] == "document_number"
     assert "male" in errors[0]["message"]
 
@@ -123,7 +125,7 @@ def test_the_citizen_number_rules_of_the_desk_form_apply_to_each_row(establishme
 def test_a_future_arrival_is_refused_as_at_the_desk(establishment, rita):
     batch = run(upload(establishment, rita, make_csv(CITIZEN | {"arrival": "2026-06-15 18:00"})))
 
-    errors, _ = csv_import.batch_errors(batch)
+    errors, _ = imports.batch_errors(batch)
     assert errors[0]["field"] == "arrival"
     assert "future" in errors[0]["message"]
 
@@ -132,7 +134,7 @@ def test_only_the_first_200_errors_are_kept_with_the_full_count(establishment, r
     rows = [passport(n) | {"sex": "Q"} for n in range(250)]
     batch = run(upload(establishment, rita, make_csv(*rows)))
 
-    errors, count = csv_import.batch_errors(batch)
+    errors, count = imports.batch_errors(batch)
     assert len(errors) == 200
     assert count == 250
 
@@ -140,7 +142,7 @@ def test_only_the_first_200_errors_are_kept_with_the_full_count(establishment, r
 def test_the_same_document_twice_in_the_file_is_an_error(establishment, rita):
     batch = run(upload(establishment, rita, make_csv(FOREIGNER, CITIZEN, FOREIGNER)))
 
-    errors, _ = csv_import.batch_errors(batch)
+    errors, _ = imports.batch_errors(batch)
     assert errors[0]["line"] == 4
     assert errors[0]["field"] == "document_number"
     assert "line 2" in errors[0]["message"]
@@ -152,7 +154,7 @@ def test_a_document_already_staying_here_is_an_error(establishment, rita):
     batch = run(upload(establishment, rita, make_csv(CITIZEN, FOREIGNER)))
 
     assert batch.status == ImportStatus.FAILED
-    errors, _ = csv_import.batch_errors(batch)
+    errors, _ = imports.batch_errors(batch)
     assert errors[0]["line"] == 3
     assert "already staying" in errors[0]["message"]
     assert Declaration.objects.count() == 1
@@ -189,7 +191,7 @@ def test_a_retried_job_files_nothing_twice(establishment, rita):
 
 def test_the_same_file_uploaded_twice_is_refused_pointing_at_the_first(establishment, rita):
     first = upload(establishment, rita, make_csv(FOREIGNER))
-    with pytest.raises(csv_import.ImportAlreadyUploaded) as caught:
+    with pytest.raises(imports.ImportAlreadyUploaded) as caught:
         upload(establishment, rita, make_csv(FOREIGNER))
     assert caught.value.earlier == first
 
@@ -211,10 +213,10 @@ def test_another_establishment_may_upload_the_same_file(establishment, other_est
 
 
 def test_too_many_rows_is_a_clear_error(establishment, rita, monkeypatch):
-    monkeypatch.setattr(csv_import, "MAX_ROWS", 2)
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 2)
     batch = run(upload(establishment, rita, make_csv(passport(1), passport(2), passport(3))))
 
-    errors, _ = csv_import.batch_errors(batch)
+    errors, _ = imports.batch_errors(batch)
     assert "at most 2" in errors[0]["message"]
 
 
@@ -222,48 +224,48 @@ def test_a_file_that_is_not_utf8_is_a_clear_error(establishment, rita):
     content = make_csv(FOREIGNER | {"full_name": "MÜLLER Anna"}).decode().encode("latin-1")
     batch = run(upload(establishment, rita, content))
 
-    errors, _ = csv_import.batch_errors(batch)
+    errors, _ = imports.batch_errors(batch)
     assert "UTF-8" in errors[0]["message"]
 
 
 def test_a_header_missing_a_column_is_a_clear_error():
-    with pytest.raises(csv_import.ImportFileError) as caught:
-        csv_import.check_file(b"kind,full_name\nforeigner,A\n")
+    with pytest.raises(parsing.ImportFileError) as caught:
+        parsing.check_file(b"kind,full_name\nforeigner,A\n")
     assert "room" in caught.value.message
     assert caught.value.line == 1
 
 
 def test_the_template_unchanged_is_refused_and_files_nothing(establishment, rita):
-    content = csv_import.template_csv().encode()
-    with pytest.raises(csv_import.ImportFileError) as caught:
-        csv_import.check_file(content)
+    content = columns.template_csv().encode()
+    with pytest.raises(parsing.ImportFileError) as caught:
+        parsing.check_file(content)
     assert "example guests" in caught.value.message
 
     batch = run(upload(establishment, rita, content))
     assert batch.status == ImportStatus.FAILED
-    errors, _count = csv_import.batch_errors(batch)
+    errors, _count = imports.batch_errors(batch)
     assert [(e["line"], e["field"]) for e in errors] == [(2, ""), (3, "")]
     assert "example guest of the template" in errors[0]["message"]
     assert not Declaration.objects.exists()
 
 
 def test_the_template_with_its_examples_replaced_is_a_valid_file(establishment):
-    text = csv_import.template_csv()
+    text = columns.template_csv()
     text = text.replace("MÜLLER Anna Lena", "O'Brien Jean-Luc").replace("Nguyễn Văn An", "Ánh")
-    csv_import.check_file(text.encode())
-    result = csv_import.check_rows(content=text.encode(), establishment=establishment)
+    parsing.check_file(text.encode())
+    result = import_rows.check_rows(content=text.encode(), establishment=establishment)
 
     assert result.errors == []
     assert len(result.rows) == 2
 
 
 def test_an_example_row_left_among_real_guests_is_refused(establishment, rita):
-    example = csv_import.template_csv().splitlines()[1]
+    example = columns.template_csv().splitlines()[1]
     content = make_csv(CITIZEN) + (example + "\r\n").encode()
-    csv_import.check_file(content)  # not the examples alone: refused by line, below
+    parsing.check_file(content)  # not the examples alone: refused by line, below
     batch = run(upload(establishment, rita, content))
 
-    errors, _count = csv_import.batch_errors(batch)
+    errors, _count = imports.batch_errors(batch)
     assert [(e["line"], e["field"]) for e in errors] == [(3, "")]
     assert not Declaration.objects.exists()
 
@@ -274,7 +276,7 @@ def test_an_example_row_left_among_real_guests_is_refused(establishment, rita):
 def test_what_cannot_be_a_name_or_a_room_is_refused(establishment, rita, column, value):
     batch = run(upload(establishment, rita, make_csv(CITIZEN | {column: value})))
 
-    errors, _count = csv_import.batch_errors(batch)
+    errors, _count = imports.batch_errors(batch)
     assert [(e["line"], e["field"]) for e in errors] == [(2, column)]
     assert not Declaration.objects.exists()
 
@@ -283,7 +285,7 @@ def test_an_entry_date_after_the_arrival_is_refused(establishment, rita):
     row = FOREIGNER | {"entry_date": "2026-06-15"}  # arrival 2026-06-14 20:00
     batch = run(upload(establishment, rita, make_csv(row)))
 
-    errors, _count = csv_import.batch_errors(batch)
+    errors, _count = imports.batch_errors(batch)
     assert errors == [
         {
             "line": 2,
@@ -298,17 +300,17 @@ def test_an_entry_date_after_the_arrival_is_refused(establishment, rita):
 def test_the_errors_are_read_in_the_readers_language_whoever_uploaded(establishment, rita):
     run(upload(establishment, rita, make_csv(FOREIGNER)))
     rows = [CITIZEN | {"birth_date": "31/02/1990"}, FOREIGNER, CITIZEN, CITIZEN]
-    batch = csv_import.create_import_batch(
+    batch = imports.create_import_batch(
         establishment=establishment,
         uploaded_by=rita,
         filename="guests.csv",
         content=make_csv(*rows),
     )
-    batch = csv_import.run_import(batch_id=batch.pk, language="vi")
+    batch = imports.run_import(batch_id=batch.pk, language="vi")
 
     def read(language: str) -> list[str]:
         with translation.override(language):
-            return [error["message"] for error in csv_import.batch_errors(batch)[0]]
+            return [error["message"] for error in imports.batch_errors(batch)[0]]
 
     assert read("en") == [
         "Enter a valid date.",
@@ -331,18 +333,18 @@ def test_the_errors_are_read_in_the_readers_language_whoever_uploaded(establishm
 
 def test_a_file_level_error_is_read_in_the_readers_language(establishment, rita):
     content = b"kind,full_name\nforeigner,ANNA\n"
-    batch = csv_import.create_import_batch(
+    batch = imports.create_import_batch(
         establishment=establishment, uploaded_by=rita, filename="guests.csv", content=content
     )
-    batch = csv_import.run_import(batch_id=batch.pk, language="en")
+    batch = imports.run_import(batch_id=batch.pk, language="en")
     with translation.override("vi"):
-        (error,) = csv_import.batch_errors(batch)[0]
+        (error,) = imports.batch_errors(batch)[0]
         assert error["message"].startswith(
             translation.gettext("The header lacks these columns: %(columns)s.").split("%")[0]
         )
         assert "sex" in error["message"]
     with translation.override("en"):
-        (error,) = csv_import.batch_errors(batch)[0]
+        (error,) = imports.batch_errors(batch)[0]
         assert error["message"].startswith("The header lacks these columns: sex,")
 
 
@@ -351,6 +353,6 @@ def test_a_length_limit_error_is_written_in_both_languages(establishment, rita):
     batch = run(upload(establishment, rita, make_csv(CITIZEN | {"room": "1" * 300})))
     for language in ("en", "vi"):
         with translation.override(language):
-            (error,) = csv_import.batch_errors(batch)[0]
+            (error,) = imports.batch_errors(batch)[0]
             assert error["field"] == "room"
             assert error["message"] and "300" in error["message"], (language, error)

@@ -8,9 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from guests import csv_import, services
+from guests import services
 from guests.deadlines import LOCAL_TZ
-from guests.models import Declaration
+from guests.models import Declaration, ImportStatus
 from tests import factories as f
 from tests.guests.test_csv_import import FOREIGNER, make_csv, run, upload
 from tests.guests.test_filing import FOREIGNER_URL, foreigner, post
@@ -68,7 +68,7 @@ def test_a_csv_row_with_an_expired_passport_and_visa_is_filed_and_flagged(establ
     row = FOREIGNER | {"document_expiry": "2025-12-31", "visa_expiry": "01/06/2026"}
     batch = run(upload(establishment, rita, make_csv(row)))
 
-    assert batch.status == csv_import.ImportStatus.FILED
+    assert batch.status == ImportStatus.FILED
     assert kinds(Declaration.objects.get()) == {
         FlagKind.LATE,
         FlagKind.DOCUMENT_EXPIRED,

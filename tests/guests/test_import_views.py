@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 from kombu.exceptions import OperationalError
 
-from guests import csv_import, tasks
+from guests import tasks
 from guests.deadlines import LOCAL_TZ
+from guests.imports import parsing
+from guests.imports import services as imports
 from guests.models import ImportBatch, ImportStatus
 from tests import factories as f
 from tests.guests.test_csv_import import CITIZEN, FOREIGNER, make_csv
@@ -46,7 +48,7 @@ def post_file(client, content: bytes, name: str = "guests.csv"):
 
 
 def make_batch(establishment, user, **fields) -> ImportBatch:
-    batch = csv_import.create_import_batch(
+    batch = imports.create_import_batch(
         establishment=establishment,
         uploaded_by=user,
         filename="guests.csv",
@@ -141,7 +143,7 @@ def test_a_file_without_the_columns_is_refused_at_once(client, rita):
 
 
 def test_a_file_over_10_mb_is_refused(client, rita, monkeypatch):
-    monkeypatch.setattr(csv_import, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(parsing, "MAX_FILE_BYTES", 100)
     response = post_file(f.login(client, rita), make_csv(FOREIGNER, CITIZEN))
 
     assert b"larger than" in response.content
@@ -162,7 +164,7 @@ def test_the_batch_page_shows_the_progress(client, rita, establishment):
 
 def test_the_batch_page_lists_the_errors_of_a_refused_file(client, rita, establishment):
     batch = make_batch(establishment, rita)
-    csv_import.run_import(batch_id=batch.pk, language="en")
+    imports.run_import(batch_id=batch.pk, language="en")
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportStatus.FAILED,
         errors={

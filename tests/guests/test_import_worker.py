@@ -72,7 +72,7 @@ def test_an_uploaded_file_is_checked_and_filed_by_the_worker(client, worker, set
 def test_a_batch_no_worker_took_is_enqueued_again_and_filed(worker, settings):
     # Redis was down at upload time: the batch was saved but its message never reached a
     # worker. The beat sweep finds it once it has waited long enough.
-    from guests.csv_import import requeue_stale_imports
+    from guests.imports.services import requeue_stale_imports
 
     ward = f.make_ward()
     establishment = f.make_establishment(ward=ward)

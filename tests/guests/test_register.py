@@ -10,10 +10,12 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from guests import register, services
+from guests import services
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind, DocumentType, RegisterClosing
-from guests.register import DayState, RegisterRefused, close_register
+from guests.register import days, queries
+from guests.register.days import DayState
+from guests.register.services import RegisterRefused, close_register
 
 DAY = date(2026, 6, 15)
 # 10:00 in Hà Nội on DAY.
@@ -86,13 +88,13 @@ def file(
 
 
 def test_the_cutoff_is_8_oclock_local_the_next_morning():
-    assert register.cutoff(DAY) == local(2026, 6, 16, 8, 0)
-    assert register.cutoff(DAY).astimezone(UTC) == datetime(2026, 6, 16, 1, 0, tzinfo=UTC)
+    assert days.cutoff(DAY) == local(2026, 6, 16, 8, 0)
+    assert days.cutoff(DAY).astimezone(UTC) == datetime(2026, 6, 16, 1, 0, tzinfo=UTC)
 
 
 def test_the_cutoff_hour_is_a_setting(settings):
     settings.REGISTER_CUTOFF_HOUR = 10
-    assert register.cutoff(DAY) == local(2026, 6, 16, 10, 0)
+    assert days.cutoff(DAY) == local(2026, 6, 16, 10, 0)
 
 
 @pytest.mark.parametrize(
@@ -105,15 +107,15 @@ def test_the_cutoff_hour_is_a_setting(settings):
     ],
 )
 def test_a_day_is_open_from_midnight_to_the_cutoff_then_missing(at, state):
-    assert register.day_state(DAY, at=at, closed=False) == state
-    assert register.day_state(DAY, at=at, closed=True) == DayState.CLOSED
+    assert days.day_state(DAY, at=at, closed=False) == state
+    assert days.day_state(DAY, at=at, closed=True) == DayState.CLOSED
 
 
 def test_before_the_cutoff_the_page_opens_on_yesterday_while_it_is_still_open():
     early = local(2026, 6, 16, 7, 30)
-    assert register.default_day(at=early, yesterday_closed=False) == DAY
-    assert register.default_day(at=early, yesterday_closed=True) == date(2026, 6, 16)
-    assert register.default_day(at=local(2026, 6, 16, 9, 0), yesterday_closed=False) == date(
+    assert days.default_day(at=early, yesterday_closed=False) == DAY
+    assert days.default_day(at=early, yesterday_closed=True) == date(2026, 6, 16)
+    assert days.default_day(at=local(2026, 6, 16, 9, 0), yesterday_closed=False) == date(
         2026, 6, 16
     )
 
@@ -233,7 +235,7 @@ def test_an_arrival_at_23_30_local_belongs_to_that_day_though_it_is_16_30_utc(es
     early_morning = file(establishment, rita, arrival=local(2026, 6, 15, 0, 0))
     before = file(establishment, rita, arrival=local(2026, 6, 14, 23, 59))
 
-    day = register.summarize_day(establishment, DAY)
+    day = queries.summarize_day(establishment, DAY)
 
     assert {d.pk for d in day.declarations} == {late_evening.pk, early_morning.pk}
     assert after_midnight.pk not in {d.pk for d in day.declarations}
@@ -250,7 +252,7 @@ def test_the_summary_tells_staying_from_departed(establishment, rita):
     leaves = file(establishment, rita, arrival=local(2026, 6, 15, 2, 0), room="102")
     services.check_out(declarations=[leaves], at=NOW, by=rita)
 
-    day = register.summarize_day(establishment, DAY)
+    day = queries.summarize_day(establishment, DAY)
 
     assert (day.staying, day.departed) == (1, 1)
     assert stays in day.declarations
@@ -264,7 +266,7 @@ def test_a_guest_filed_after_the_closing_shows_as_an_addition(establishment, rit
         establishment, rita, arrival=local(2026, 6, 15, 9, 0), filed_at=NOW + timedelta(hours=1)
     )
 
-    day = register.summarize_day(establishment, DAY)
+    day = queries.summarize_day(establishment, DAY)
 
     assert day.closing.citizens == 1
     assert day.citizens == 2
@@ -286,7 +288,7 @@ def test_the_history_marks_each_day_closed_open_or_missing(establishment, rita):
         close_register(establishment=establishment, day=date(2026, 6, 13), by=rita, at=at)
     at = local(2026, 6, 16, 7, 0)
 
-    days = register.history(establishment, at=at)
+    days = queries.history(establishment, at=at)
 
     assert len(days) == 30
     states = {h.day: h.state for h in days}
@@ -295,7 +297,7 @@ def test_the_history_marks_each_day_closed_open_or_missing(establishment, rita):
     assert states[DAY] == DayState.CLOSED
     assert states[date(2026, 6, 14)] == DayState.MISSING
     assert states[date(2026, 6, 13)] == DayState.CLOSED
-    assert register.missing_days(establishment, at=at) == [
+    assert queries.missing_days(establishment, at=at) == [
         date(2026, 6, 14),
         date(2026, 6, 12),
         date(2026, 6, 11),
@@ -306,9 +308,9 @@ def test_the_history_marks_each_day_closed_open_or_missing(establishment, rita):
 @pytest.mark.django_db
 def test_days_before_the_establishment_existed_are_not_missing(establishment):
     # The establishment was created at NOW, on DAY.
-    days = register.history(establishment, at=local(2026, 6, 17, 9, 0))
+    days = queries.history(establishment, at=local(2026, 6, 17, 9, 0))
     assert [h.day for h in days] == [date(2026, 6, 17), date(2026, 6, 16), DAY]
-    assert register.missing_days(establishment, at=local(2026, 6, 17, 9, 0)) == [
+    assert queries.missing_days(establishment, at=local(2026, 6, 17, 9, 0)) == [
         date(2026, 6, 16),
         DAY,
     ]
@@ -319,7 +321,7 @@ def test_the_history_counts_arrivals_on_local_days(establishment, rita):
     file(establishment, rita, arrival=datetime(2026, 6, 15, 16, 30, tzinfo=UTC))
     file(establishment, rita, kind=DeclarationKind.FOREIGNER, arrival=local(2026, 6, 16, 0, 30))
 
-    days = {h.day: h for h in register.history(establishment, at=local(2026, 6, 16, 9, 0))}
+    days = {h.day: h for h in queries.history(establishment, at=local(2026, 6, 16, 9, 0))}
 
     assert (days[DAY].citizens_now, days[DAY].foreigners_now) == (1, 0)
     assert (days[date(2026, 6, 16)].citizens_now, days[date(2026, 6, 16)].foreigners_now) == (0, 1)
@@ -331,7 +333,7 @@ def test_another_establishments_closings_are_not_in_the_history(
 ):
     close_register(establishment=other_establishment, day=DAY, by=ron, at=NOW)
 
-    days = register.history(establishment, at=NOW)
+    days = queries.history(establishment, at=NOW)
 
     assert days[0].closing is None
     assert days[0].state == DayState.OPEN

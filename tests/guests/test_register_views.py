@@ -13,7 +13,7 @@ from establishments.models import Establishment
 from guests import services
 from guests.deadlines import LOCAL_TZ
 from guests.models import DeclarationKind, RegisterClosing
-from guests.register import close_register
+from guests.register.services import close_register
 from tests import factories as f
 from tests.guests.test_register import file, local
 

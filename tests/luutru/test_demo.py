@@ -179,8 +179,9 @@ def test_the_demo_flags_agree_with_its_filings_board_register_page_and_sweep(cli
 
     from django.utils import timezone
 
-    from guests import register
     from guests.models import Declaration
+    from guests.register import queries
+    from guests.register.days import DayState
     from portal import demo_guests
     from wards.board import queries as board
     from wards.flags import sweeps as flagging
@@ -210,16 +211,16 @@ def test_the_demo_flags_agree_with_its_filings_board_register_page_and_sweep(cli
         assert red == flagged, day
         flagged_days += bool(flagged)
         for establishment in Establishment.objects.filter(pk__in=red):
-            assert day in register.missing_days(establishment, at=now)
+            assert day in queries.missing_days(establishment, at=now)
     assert flagged_days  # a few desks forgot
 
     # The register history of a demo lodging lists every demo day, past ones closed or missing.
     establishment = Establishment.objects.filter(register_closings__isnull=False).first()
-    days = register.history(establishment, at=now)
+    days = queries.history(establishment, at=now)
     assert [d.day for d in days] == [
         timezone.localdate(now) - timedelta(days=back) for back in range(demo_guests.DAYS)
     ]
-    assert any(d.state == register.DayState.CLOSED for d in days)
+    assert any(d.state == DayState.CLOSED for d in days)
 
 
 def test_the_demo_is_filed_reviewed_and_closed_through_the_services(loaded):

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from guests import csv_import
+from guests.imports import services as imports
 from guests.models import Declaration, RegisterClosing
 from luutru.models import Beat, Role
 from tests import factories as f
@@ -75,7 +75,7 @@ def world(establishment, rita, alice, omar) -> World:
         notice=f.make_notice(ward=ward, author=omar),
         thread=f.make_feedback_thread(establishment=establishment, by=rita),
         beat=Beat.objects.create(ward=ward, name="Khu vực 1"),
-        batch_pk=csv_import.create_import_batch(
+        batch_pk=imports.create_import_batch(
             establishment=establishment,
             uploaded_by=rita,
             filename="guests.csv",

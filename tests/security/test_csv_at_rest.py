@@ -13,7 +13,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from guests import csv_import, documents, tasks
+from guests import documents, tasks
+from guests.imports import rows as import_rows
+from guests.imports import services as imports
 from guests.models import IMPORT_FILE_AAD, Declaration, ImportBatch, ImportStatus
 from tests import factories as f
 from tests.guests.test_csv_import import CITIZEN, FOREIGNER, NOW, make_csv  # noqa: F401 - NOW: frozen_clock
@@ -63,7 +65,7 @@ def assert_nothing_in_clear(pk: int) -> dict[str, object]:
 
 
 def upload(establishment, user, content: bytes) -> ImportBatch:
-    return csv_import.create_import_batch(
+    return imports.create_import_batch(
         establishment=establishment, uploaded_by=user, filename="guests.csv", content=content
     )
 
@@ -92,21 +94,21 @@ def test_the_stored_hash_cannot_confirm_a_guessed_file(establishment, rita):
 def test_the_file_is_not_in_clear_while_its_rows_are_checked(establishment, rita, monkeypatch):
     batch = upload(establishment, rita, make_csv(FOREIGNER, CITIZEN))
     seen = []
-    check_rows = csv_import.check_rows
+    check_rows = import_rows.check_rows
 
     def checking(**kwargs):
         seen.append(assert_nothing_in_clear(batch.pk)["status"])
         return check_rows(**kwargs)
 
-    monkeypatch.setattr(csv_import, "check_rows", checking)
-    csv_import.run_import(batch_id=batch.pk, language="en")
+    monkeypatch.setattr(import_rows, "check_rows", checking)
+    imports.run_import(batch_id=batch.pk, language="en")
 
     assert seen == [ImportStatus.CHECKING]
 
 
 def test_the_file_is_emptied_when_its_batch_is_filed(establishment, rita):
     batch = upload(establishment, rita, make_csv(FOREIGNER, CITIZEN))
-    csv_import.run_import(batch_id=batch.pk, language="en")
+    imports.run_import(batch_id=batch.pk, language="en")
 
     row = assert_nothing_in_clear(batch.pk)
     assert row["status"] == ImportStatus.FILED
@@ -118,7 +120,7 @@ def test_the_file_is_emptied_when_its_batch_is_refused_and_the_errors_still_show
     client, establishment, rita
 ):
     batch = upload(establishment, rita, make_csv(FOREIGNER | {"sex": "Q"}, CITIZEN))
-    csv_import.run_import(batch_id=batch.pk, language="en")
+    imports.run_import(batch_id=batch.pk, language="en")
 
     row = assert_nothing_in_clear(batch.pk)
     assert row["status"] == ImportStatus.FAILED
@@ -131,9 +133,9 @@ def test_the_file_is_emptied_when_its_batch_is_refused_and_the_errors_still_show
 def test_a_file_filed_and_emptied_is_still_refused_when_uploaded_again(establishment, rita):
     content = make_csv(FOREIGNER, CITIZEN)
     first = upload(establishment, rita, content)
-    csv_import.run_import(batch_id=first.pk, language="en")
+    imports.run_import(batch_id=first.pk, language="en")
 
-    with pytest.raises(csv_import.ImportAlreadyUploaded) as caught:
+    with pytest.raises(imports.ImportAlreadyUploaded) as caught:
         upload(establishment, rita, content)
 
     assert caught.value.earlier == first
@@ -153,7 +155,7 @@ def test_a_tampered_file_fails_loudly_and_files_nothing(establishment, rita):
         )
 
     with pytest.raises(documents.DocumentKeyError, match="altered"):
-        csv_import.run_import(batch_id=batch.pk, language="en")
+        imports.run_import(batch_id=batch.pk, language="en")
 
     assert not Declaration.objects.exists()
     assert stored(batch.pk)["status"] == ImportStatus.QUEUED
@@ -198,7 +200,7 @@ def test_the_migration_encrypts_waiting_files_and_empties_finished_ones(establis
     assert bytes(ImportBatch.objects.get(pk=waiting).content) == waiting_file
     assert assert_nothing_in_clear(filed)["content"] == b""
     # Its keyed hash was computed before the file went: a second upload is still refused.
-    with pytest.raises(csv_import.ImportAlreadyUploaded):
+    with pytest.raises(imports.ImportAlreadyUploaded):
         upload(establishment, rita, filed_file)
 
     migration.decrypt(None, editor)

@@ -19,8 +19,10 @@ from django.utils.html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guests import csv_import
 from guests.deadlines import to_local
+from guests.imports import columns, parsing
+from guests.imports import rows as import_rows
+from guests.imports import services as imports
 from guests.models import Declaration, ImportBatch, ImportStatus
 from tests import factories as f
 
@@ -94,7 +96,7 @@ def to_csv(rows: list[dict[str, str]], *, header: list[str], delimiter: str = ",
 def csv_files(draw) -> bytes:
     """A file that is nearly right: the valid rows spoiled here and there, in some encoding,
     with some delimiter, header and line endings."""
-    header = list(csv_import.COLUMN_NAMES)
+    header = list(columns.COLUMN_NAMES)
     how = draw(st.sampled_from(["keep", "shuffle", "drop", "extra", "case"]))
     if how == "shuffle":
         header = draw(st.permutations(header))
@@ -133,8 +135,8 @@ RANDOM_BYTES = st.one_of(
 @given(content=st.one_of(RANDOM_BYTES, csv_files()))
 def test_reading_a_file_raises_nothing_but_an_import_file_error(content):
     try:
-        csv_import.check_file(content)
-    except csv_import.ImportFileError as e:
+        parsing.check_file(content)
+    except parsing.ImportFileError as e:
         assert e.message
         assert e.line in (None, 1)
 
@@ -143,7 +145,7 @@ def check_errors(errors: list[dict]) -> None:
     for error in errors:
         assert set(error) == {"line", "field", "message"}, error
         assert error["line"] is None or error["line"] >= 1, error
-        assert error["field"] in ("", *csv_import.COLUMN_NAMES), error
+        assert error["field"] in ("", *columns.COLUMN_NAMES), error
         assert isinstance(error["message"], str) and error["message"], error
 
 
@@ -154,7 +156,7 @@ def test_checking_random_files_gives_errors_with_a_line_and_a_column(establishme
     @given(content=st.one_of(RANDOM_BYTES, csv_files(), csv_files()))
     def check(content):
         with isolated():
-            result = csv_import.check_rows(content=content, establishment=establishment)
+            result = import_rows.check_rows(content=content, establishment=establishment)
         check_errors(result.errors)
         seen["errors" if result.errors else "clean"] += 1
         if not result.errors:
@@ -168,16 +170,16 @@ def test_a_bad_row_is_reported_on_its_line_and_column(establishment):
     rows = valid_rows()
     rows[1] = {**rows[1], "birth_date": "31/02/1990"}
     rows.append({**rows[0], "room": "", "document_number": "C01X00T48"})
-    content = to_csv(rows, header=list(csv_import.COLUMN_NAMES)).encode()
-    result = csv_import.check_rows(content=content, establishment=establishment)
+    content = to_csv(rows, header=list(columns.COLUMN_NAMES)).encode()
+    result = import_rows.check_rows(content=content, establishment=establishment)
     assert {(e["line"], e["field"]) for e in result.errors} == {(3, "birth_date"), (4, "room")}
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "latin-1", "cp1258"])
 def test_another_encoding_is_one_error_without_a_line(establishment, encoding):
-    text = to_csv(valid_rows(), header=list(csv_import.COLUMN_NAMES))
+    text = to_csv(valid_rows(), header=list(columns.COLUMN_NAMES))
     content = text.encode(encoding, errors="replace")
-    result = csv_import.check_rows(content=content, establishment=establishment)
+    result = import_rows.check_rows(content=content, establishment=establishment)
     assert len(result.errors) == 1 and result.errors[0]["line"] is None
     assert "UTF-8" in result.errors[0]["message"]
 
@@ -186,8 +188,8 @@ def test_a_long_cell_is_an_error_of_its_column(establishment):
     rows = valid_rows()
     rows[0]["full_name"] = "A" * 100_000
     rows[1]["room"] = "1" * 100_000
-    content = to_csv(rows, header=list(csv_import.COLUMN_NAMES)).encode()
-    result = csv_import.check_rows(content=content, establishment=establishment)
+    content = to_csv(rows, header=list(columns.COLUMN_NAMES)).encode()
+    result = import_rows.check_rows(content=content, establishment=establishment)
     assert {(e["line"], e["field"]) for e in result.errors} == {(2, "full_name"), (3, "room")}
 
 
@@ -195,22 +197,22 @@ def test_a_cell_past_the_csv_field_limit_is_an_error_of_its_line(establishment):
     # Past 128 KiB the csv module refuses to read the cell at all.
     rows = valid_rows()
     rows[1]["full_name"] = "A" * 1_000_000
-    content = to_csv(rows, header=list(csv_import.COLUMN_NAMES)).encode()
-    result = csv_import.check_rows(content=content, establishment=establishment)
+    content = to_csv(rows, header=list(columns.COLUMN_NAMES)).encode()
+    result = import_rows.check_rows(content=content, establishment=establishment)
     assert [(e["line"], e["field"]) for e in result.errors] == [(3, "")]
 
 
 def test_a_file_with_old_mac_line_endings_is_read(establishment):
-    text = to_csv(valid_rows(), header=list(csv_import.COLUMN_NAMES)).replace("\r\n", "\r")
-    csv_import.check_file(text.encode())
-    result = csv_import.check_rows(content=text.encode(), establishment=establishment)
+    text = to_csv(valid_rows(), header=list(columns.COLUMN_NAMES)).replace("\r\n", "\r")
+    parsing.check_file(text.encode())
+    result = import_rows.check_rows(content=text.encode(), establishment=establishment)
     assert not result.errors and result.total == 2
 
 
 def test_a_header_past_the_csv_field_limit_is_an_error_of_line_1(clients):
     content = b'kind,"' + b"x" * 200_000 + b'"\n'
-    with pytest.raises(csv_import.ImportFileError) as error:
-        csv_import.check_file(content)
+    with pytest.raises(parsing.ImportFileError) as error:
+        parsing.check_file(content)
     assert error.value.line == 1
     upload = SimpleUploadedFile("g.csv", content, content_type="text/csv")
     response = send(clients["rita"], "POST", reverse("guests:import"), {"file": upload})
@@ -240,10 +242,10 @@ def test_random_uploads_never_break_the_upload_or_the_batch_pages(clients, estab
             if response.status_code != 302:
                 return
             batch = ImportBatch.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-            csv_import.run_import(batch_id=batch.pk)
+            imports.run_import(batch_id=batch.pk)
             batch.refresh_from_db()
             assert batch.status in (ImportStatus.FILED, ImportStatus.FAILED)
-            errors, _count = csv_import.batch_errors(batch)
+            errors, _count = imports.batch_errors(batch)
             check_errors(errors)
             send(client, "GET", response["Location"])
             send(client, "GET", reverse("guests:import_progress", args=[batch.pk]))
@@ -255,12 +257,12 @@ def test_formula_like_cells_are_filed_as_plain_text(establishment, rita):
     rows = valid_rows()
     rows[0]["entry_port"] = FORMULAS[0]
     rows[1]["reason"] = "@SUM(A1)"
-    content = to_csv(rows, header=list(csv_import.COLUMN_NAMES)).encode()
-    batch = csv_import.create_import_batch(
+    content = to_csv(rows, header=list(columns.COLUMN_NAMES)).encode()
+    batch = imports.create_import_batch(
         establishment=establishment, uploaded_by=rita, filename="g.csv", content=content
     )
-    batch = csv_import.run_import(batch_id=batch.pk)
-    assert batch.status == ImportStatus.FILED, csv_import.batch_errors(batch)
+    batch = imports.run_import(batch_id=batch.pk)
+    assert batch.status == ImportStatus.FILED, imports.batch_errors(batch)
     assert Declaration.objects.get(kind="foreigner").entry_port == FORMULAS[0]
     assert Declaration.objects.get(kind="citizen").reason == "@SUM(A1)"
 
@@ -269,13 +271,13 @@ def test_formula_like_names_and_rooms_are_refused(establishment, rita):
     rows = valid_rows()
     rows[0]["full_name"] = FORMULAS[0]
     rows[1]["room"] = "=1+2"
-    content = to_csv(rows, header=list(csv_import.COLUMN_NAMES)).encode()
-    batch = csv_import.create_import_batch(
+    content = to_csv(rows, header=list(columns.COLUMN_NAMES)).encode()
+    batch = imports.create_import_batch(
         establishment=establishment, uploaded_by=rita, filename="g.csv", content=content
     )
-    batch = csv_import.run_import(batch_id=batch.pk)
+    batch = imports.run_import(batch_id=batch.pk)
     assert batch.status == ImportStatus.FAILED
-    errors, _count = csv_import.batch_errors(batch)
+    errors, _count = imports.batch_errors(batch)
     assert [(e["line"], e["field"]) for e in errors] == [(2, "full_name"), (3, "room")]
     assert not Declaration.objects.exists()
 
@@ -292,7 +294,7 @@ def test_an_upload_with_no_file_or_two_files_is_a_form_error(clients, establishm
 
 
 def test_a_receptionist_of_another_establishment_gets_no_batch(clients, establishment, ron):
-    content = to_csv(valid_rows(), header=list(csv_import.COLUMN_NAMES)).encode()
+    content = to_csv(valid_rows(), header=list(columns.COLUMN_NAMES)).encode()
     response = send(
         clients["rita"],
         "POST",

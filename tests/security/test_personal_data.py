@@ -25,7 +25,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from guests import csv_import
+from guests.imports import services as imports
 from guests.models import Declaration, ImportBatch
 from tests import factories as f
 from wards.flags.notifications import send_pending
@@ -156,7 +156,7 @@ def act(clients, world, establishment, walk: Walk) -> None:
         response = post(desk, reverse("guests:import"), {"file": upload}, "rita")
         assert response.status_code == 302
         batch = ImportBatch.objects.latest("pk")
-        csv_import.run_import(batch_id=batch.pk)
+        imports.run_import(batch_id=batch.pk)
         filed.append(batch.refresh_from_db() or batch.filed)
         walk.check(send(desk, "GET", response["Location"]), "rita batch page")
     assert filed == [0, 1]  # the first file had a bad row

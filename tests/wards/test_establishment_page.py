@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from guests.deadlines import local_day
 from guests.models import RegisterClosing
-from guests.register import local_day
 from tests import factories as f
 from wards.models import Flag, FlagKind
 

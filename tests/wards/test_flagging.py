@@ -186,8 +186,8 @@ def test_a_late_filing_posted_twice_is_flagged_once(establishment, rita):
 
 
 def test_a_late_row_of_a_csv_import_is_flagged_with_the_import(establishment, rita, people):
-    from guests import csv_import
     from guests.deadlines import to_local
+    from guests.imports import services as imports
     from tests.guests.test_csv_import import FOREIGNER, make_csv
 
     now = to_local(timezone.now())
@@ -199,14 +199,14 @@ def test_a_late_row_of_a_csv_import_is_flagged_with_the_import(establishment, ri
         "document_number": "P7654321",
         "arrival": (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
     }
-    batch = csv_import.create_import_batch(
+    batch = imports.create_import_batch(
         establishment=establishment,
         uploaded_by=rita,
         filename="guests.csv",
         content=make_csv(late, on_time),
     )
 
-    batch = csv_import.run_import(batch_id=batch.pk, language="en")
+    batch = imports.run_import(batch_id=batch.pk, language="en")
 
     assert batch.filed == 2, batch.errors
     flag = Flag.objects.get()

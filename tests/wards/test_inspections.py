@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from guests.register import local_day
+from guests.deadlines import local_day
 from tests import factories as f
 from wards.models import Inspection
 

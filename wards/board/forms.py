@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guests.register import DAY_VALIDATORS, local_day
+from guests.deadlines import DAY_VALIDATORS, local_day
 
 
 class BoardDayForm(forms.Form):

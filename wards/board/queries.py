@@ -29,8 +29,9 @@ from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Staff, Status
+from guests.deadlines import day_bounds, local_day
 from guests.models import Declaration, RegisterClosing, ReviewStatus
-from guests.register import day_bounds, default_day, local_day, owing_register_on
+from guests.register.days import default_day, owing_register_on
 from luutru.models import Ward
 from luutru.sorting import Sorting
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guests.register import history
+from guests.register.queries import history
 
 from ..access import get_establishment_for_user, officer_ward_or_403
 from ..models import Flag

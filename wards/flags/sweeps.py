@@ -30,8 +30,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from establishments.models import Establishment, Status
+from guests.deadlines import day_start, local_day
 from guests.models import Declaration, RegisterClosing, ReviewStatus
-from guests.register import cutoff, day_start, local_day, owing_register_on
+from guests.register.days import cutoff, owing_register_on
 
 from ..models import Flag, FlagKind
 from .notifications import enqueue_sending, notify_new_flags

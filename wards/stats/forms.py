@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guests.register import DAY_VALIDATORS
+from guests.deadlines import DAY_VALIDATORS
 
 from .queries import MAX_DAYS, Period, default_period
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from guests.audit import safe_cell
+from guests.audit.export import safe_cell
 
 from ..access import commanded_ward_or_403
 from . import charts

@@ -4,29 +4,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from establishments.access import establishment_for
 from establishments.models import Establishment
 from luutru.formats import show_date
 
-from . import access, register
-
-
-class DayForm(forms.Form):
-    day = forms.DateField(
-        label=gettext_lazy("Day"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=register.DAY_VALIDATORS,
-    )
+from .. import access
+from ..deadlines import local_day
+from . import days, queries, services
+from .forms import DayForm
 
 
 def _register_url(day: date) -> str:
@@ -37,12 +29,12 @@ def _render_day(
     request: HttpRequest, establishment: Establishment, day: date, form: DayForm
 ) -> HttpResponse:
     now = timezone.now()
-    summary = register.summarize_day(establishment, day)
-    state = register.day_state(day, at=now, closed=summary.closing is not None)
-    refusal = register.refusal(day, at=now) if summary.closing is None else None
-    not_owed = register.not_owed_reason(establishment, day)
+    summary = queries.summarize_day(establishment, day)
+    state = days.day_state(day, at=now, closed=summary.closing is not None)
+    refusal = days.refusal(day, at=now) if summary.closing is None else None
+    not_owed = days.not_owed_reason(establishment, day)
     if summary.closing is None and not_owed:
-        state, refusal = register.DayState.NOT_OWED, not_owed
+        state, refusal = days.DayState.NOT_OWED, not_owed
     return render(
         request,
         "guests/register.html",
@@ -52,18 +44,18 @@ def _render_day(
             "summary": summary,
             "state": state,
             "refusal": refusal,
-            "cutoff": register.cutoff(day),
-            "missing": register.missing_days(establishment, at=now),
+            "cutoff": days.cutoff(day),
+            "missing": queries.missing_days(establishment, at=now),
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
-            "today": register.local_day(now),
+            "today": local_day(now),
             "can_file": access.can_file(request.user),
         },
     )
 
 
 def day(request: HttpRequest) -> HttpResponse:
-    establishment = establishment_for(request.user)
+    establishment = access.establishment_of(request.user)
     if "day" in request.GET:
         form = DayForm(request.GET)
         if form.is_valid():
@@ -71,11 +63,11 @@ def day(request: HttpRequest) -> HttpResponse:
     else:
         form = DayForm()
     now = timezone.now()
-    yesterday = register.local_day(now) - timedelta(days=1)
-    chosen = register.default_day(
+    yesterday = local_day(now) - timedelta(days=1)
+    chosen = days.default_day(
         at=now,
         # A day the establishment does not owe (approved today) is as good as closed.
-        yesterday_closed=not register.owes_register(establishment, yesterday)
+        yesterday_closed=not days.owes_register(establishment, yesterday)
         or establishment.register_closings.filter(day=yesterday).exists(),
     )
     if not form.is_bound:
@@ -90,17 +82,17 @@ def closing(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def close(request: HttpRequest) -> HttpResponse:
-    establishment = establishment_for(request.user)
+    establishment = access.establishment_of(request.user)
     form = DayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the day whose register to close."))
         return redirect("guests:register")
     chosen = form.cleaned_data["day"]
     try:
-        closed, created = register.close_register(
+        closed, created = services.close_register(
             establishment=establishment, day=chosen, by=request.user, at=timezone.now()
         )
-    except register.RegisterRefused as e:
+    except services.RegisterRefused as e:
         messages.error(request, str(e))
         return redirect(_register_url(chosen))
     if created:
@@ -117,14 +109,14 @@ def close(request: HttpRequest) -> HttpResponse:
 
 
 def history(request: HttpRequest) -> HttpResponse:
-    establishment = establishment_for(request.user)
-    days = register.history(establishment, at=timezone.now())
+    establishment = access.establishment_of(request.user)
+    rows = queries.history(establishment, at=timezone.now())
     return render(
         request,
         "guests/register_history.html",
         {
             "establishment": establishment,
-            "days": days,
-            "history_days": register.HISTORY_DAYS,
+            "days": rows,
+            "history_days": days.HISTORY_DAYS,
         },
     )

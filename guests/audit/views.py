@@ -15,23 +15,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from establishments.access import owned_establishment
-
-from . import audit, documents
-from .deadlines import LOCAL_TZ
+from .. import access, documents
+from ..deadlines import to_local
+from . import export, queries
+from .forms import AuditFilterForm, SummaryForm
 
 
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
-    establishment = owned_establishment(request.user)
+    establishment = access.audited_establishment(request.user)
     # Always bound: no filter at all is a valid request for everything.
-    form = audit.AuditFilterForm(request.GET, establishment=establishment)
+    form = AuditFilterForm(request.GET, establishment=establishment)
     page = None
     page_range: list[int | str] = []
     status = 200
     if form.is_valid():
-        declarations = form.apply(audit.audit_declarations(establishment))
-        page = Paginator(declarations, audit.PAGE_SIZE).get_page(request.GET.get("page"))
+        declarations = form.apply(queries.audit_declarations(establishment))
+        page = Paginator(declarations, queries.PAGE_SIZE).get_page(request.GET.get("page"))
         for declaration in page:
             declaration.masked_document = documents.mask(declaration.document_number)
         page_range = list(page.paginator.get_elided_page_range(page.number))
@@ -45,7 +45,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "page_range": page_range,
-            "sorts": audit.sort_links(form.cleaned_data.get("sort") or audit.DEFAULT_SORT),
+            "sorts": queries.sort_links(form.cleaned_data.get("sort") or queries.DEFAULT_SORT),
         },
         status=status,
     )
@@ -53,12 +53,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def audit_summary(request: HttpRequest) -> HttpResponse:
-    establishment = owned_establishment(request.user)
-    form = audit.SummaryForm(request.GET)
+    establishment = access.audited_establishment(request.user)
+    form = SummaryForm(request.GET)
     rows = None
     status = 200
     if form.is_valid():
-        rows = audit.staff_summary(establishment, form.filed_between())
+        rows = queries.staff_summary(establishment, form.filed_between())
     else:
         status = 400
     return render(
@@ -71,24 +71,24 @@ def audit_summary(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
-    establishment = owned_establishment(request.user)
-    form = audit.AuditFilterForm(request.GET, establishment=establishment)
+    establishment = access.audited_establishment(request.user)
+    form = AuditFilterForm(request.GET, establishment=establishment)
     if not form.is_valid():
         # The audit page shows what is wrong with these filters.
         return redirect(f"{reverse('guests:audit')}?{request.GET.urlencode()}")
-    declarations = form.apply(audit.audit_declarations(establishment))
+    declarations = form.apply(queries.audit_declarations(establishment))
     response = StreamingHttpResponse(
         (
             line.encode("utf-8")
-            for line in audit.export_rows(
+            for line in export.export_rows(
                 declarations.iterator(chunk_size=2000),
-                header=audit.export_columns(),
-                labels=audit.export_labels(),
+                header=export.export_columns(),
+                labels=export.export_labels(),
             )
         ),
         content_type="text/csv; charset=utf-8",
     )
-    stamp = timezone.now().astimezone(LOCAL_TZ).strftime("%Y%m%d-%H%M")
+    stamp = to_local(timezone.now()).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = (
         f'attachment; filename="audit-{establishment.code}-{stamp}.csv"'
     )
