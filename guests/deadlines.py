@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from luutru.models import FOREIGNER_DEADLINE_HOURS, FOREIGNER_DEADLINE_HOURS_REMOTE
@@ -22,11 +21,6 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Law on Residence 2020 (68/2020/QH14), art. 30(4).
 CITIZEN_DAY_CUTOFF = time(23, 0)
 CITIZEN_NEXT_MORNING = time(8, 0)
-
-# The days a page or a filter may be asked about. Python's dates stop at years 1 and 9999, and
-# a day at either end overflows once moved to UTC or to the next day: a server error for a
-# typed query string.
-DAY_VALIDATORS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
 
 def to_local(moment: datetime) -> datetime:

@@ -94,3 +94,19 @@ def history(versions: list[DeclarationVersion], reviews: list[ReviewEvent]) -> l
     entries.extend(Entry(at=review.at, review=review) for review in reviews)
     # A version and a review at the same instant: the version came first (it was reviewed).
     return sorted(entries, key=lambda e: (e.at, e.review is not None))
+
+
+@dataclass
+class Record:
+    """A declaration's versions and reviews, oldest first, and the history they make: what
+    its page shows, for the front desk and the police alike."""
+
+    versions: list[DeclarationVersion]
+    reviews: list[ReviewEvent]
+    entries: list[Entry]
+
+
+def record_of(declaration: Declaration) -> Record:
+    versions = list(declaration.versions.select_related("created_by"))
+    reviews = list(declaration.reviews.select_related("by"))
+    return Record(versions, reviews, history(versions, reviews))

@@ -32,7 +32,7 @@ from .forms import (
     guest_initial,
     quiet,
 )
-from .history import history
+from .history import record_of
 from .models import (
     STAY_FIELDS,
     Declaration,
@@ -88,17 +88,16 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = access.get_declaration_for_user(request.user, pk)
-    versions = list(declaration.versions.select_related("created_by"))
-    reviews = list(declaration.reviews.select_related("by"))
+    record = record_of(declaration)
     can_file = access.can_file(request.user)
     return render(
         request,
         "guests/detail.html",
         {
             "declaration": declaration,
-            "versions": versions,
-            "history": history(versions, reviews),
-            "last_return": _last_return(declaration, reviews),
+            "versions": record.versions,
+            "history": record.entries,
+            "last_return": _last_return(declaration, record.reviews),
             "warnings": declaration.warnings(),
             "can_file": can_file,
             "can_correct": can_file and services.correction_open(declaration, at=timezone.now()),

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from establishments.models import Establishment
+from luutru import periods
 from luutru.models import User
 
-from ..deadlines import DAY_VALIDATORS, day_start, this_month
+from ..deadlines import day_start, this_month
 from ..models import Declaration, DeclarationKind, ReviewStatus
 from .queries import DEFAULT_SORT, ordering, staff_users
 
@@ -42,26 +42,9 @@ class StaffChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class PeriodForm(forms.Form):
-    date_from = forms.DateField(
-        label=gettext_lazy("Filed from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DAY_VALIDATORS,
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("Filed to"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DAY_VALIDATORS,
-    )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period must not be before its start."))
-        return cleaned
+class PeriodForm(periods.PeriodForm):
+    date_from = periods.day_field(gettext_lazy("Filed from"), required=False)
+    date_to = periods.day_field(gettext_lazy("Filed to"), required=False)
 
     def filed_between(self) -> Q:
         """The filter on ``filed_at`` for the chosen local days, both ends inclusive."""

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 
 from establishments.models import Establishment
 from luutru.models import Role, User
+from luutru.sorting import Sorting
 
 from ..models import Declaration, DeclarationVersion, ReviewAction
 
@@ -44,6 +45,8 @@ SORTS: dict[str, tuple[str, ...]] = {
     "staff": ("filed_by__full_name", "filed_by__username"),
 }
 DEFAULT_SORT = "-filed"
+# Dates read newest first; names and rooms from the top.
+SORTING = Sorting(tuple(SORTS), DEFAULT_SORT, descending_first=frozenset({"filed", "arrival"}))
 
 
 def staff_users(establishment: Establishment) -> QuerySet[User]:
@@ -56,22 +59,6 @@ def ordering(sort: str) -> list[str]:
     prefix = "-" if descending else ""
     # The id breaks ties, so that a row never shows on two pages or none.
     return [f"{prefix}{name}" for name in fields] + [f"{prefix}id"]
-
-
-def sort_links(sort: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the sort its header link asks for (the same column again
-    reverses the order) and the direction it is sorted in now ("asc", "desc" or "")."""
-    links = {}
-    for key in SORTS:
-        if sort == key:
-            links[key] = {"next": f"-{key}", "direction": "asc"}
-        elif sort == f"-{key}":
-            links[key] = {"next": key, "direction": "desc"}
-        else:
-            # Dates read newest first; names and rooms from the top.
-            first = f"-{key}" if key in ("filed", "arrival") else key
-            links[key] = {"next": first, "direction": ""}
-    return links
 
 
 def audit_declarations(establishment: Establishment) -> QuerySet[Declaration]:

@@ -45,7 +45,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "page_range": page_range,
-            "sorts": queries.sort_links(form.cleaned_data.get("sort") or queries.DEFAULT_SORT),
+            "sorts": queries.SORTING.links(form.cleaned_data.get("sort")),
         },
         status=status,
     )

@@ -5,12 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from ..deadlines import DAY_VALIDATORS
+from luutru.periods import day_field
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(
-        label=gettext_lazy("Day"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_VALIDATORS,
-    )
+    day = day_field(gettext_lazy("Day"))

@@ -2,98 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from django.db.models import Q
-from django.utils import translation
 
 from guests import documents
 from guests.audit import export, forms, queries
 from guests.deadlines import LOCAL_TZ, day_start, this_month
-from guests.models import (
-    Declaration,
-    DeclarationKind,
-    DeclarationVersion,
-    DocumentType,
-    ReviewAction,
-    ReviewEvent,
-    ReviewStatus,
-)
 from luutru.models import Role
 from tests import factories as f
+from tests.guests.helpers import declare
+
+pytestmark = pytest.mark.usefixtures("english")
 
 _numbers = iter(range(100000, 999999))
-
-
-def declare(
-    establishment,
-    by,
-    *,
-    name: str = "Anna Eriksson",
-    filed_at: datetime | None = None,
-    kind: str = DeclarationKind.FOREIGNER,
-    late: bool = False,
-    status: str = ReviewStatus.PENDING,
-    room: str = "101",
-    arrival: datetime | None = None,
-    document_number: str | None = None,
-    versions: int = 1,
-    returned_by=None,
-) -> Declaration:
-    """A declaration as if filed by ``by`` at ``filed_at`` (local time), with its versions and,
-    when ``returned_by`` is given, a return by that officer."""
-    filed_at = filed_at or datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-    arrival = arrival or filed_at - timedelta(hours=1)
-    declaration = Declaration.objects.create(
-        establishment=establishment,
-        kind=kind,
-        full_name=name,
-        sex="F",
-        birth_date=date(1980, 1, 1),
-        nationality="SE" if kind == DeclarationKind.FOREIGNER else "VN",
-        document_type=DocumentType.PASSPORT
-        if kind == DeclarationKind.FOREIGNER
-        else DocumentType.CITIZEN_ID,
-        document_number=document_number or f"P{next(_numbers)}",
-        room=room,
-        arrival=arrival,
-        expected_departure=arrival + timedelta(days=2),
-        deadline=arrival + timedelta(hours=12),
-        late=late,
-        filed_by=by,
-        filed_at=filed_at,
-        review_status=status,
-        submission_key=uuid.uuid4(),
-    )
-    DeclarationVersion.objects.bulk_create(
-        DeclarationVersion(
-            declaration=declaration,
-            number=n,
-            data=declaration.snapshot(),
-            created_by=by,
-            created_at=filed_at + timedelta(minutes=n - 1),
-        )
-        for n in range(1, versions + 1)
-    )
-    if returned_by is not None:
-        ReviewEvent.objects.create(
-            declaration=declaration,
-            action=ReviewAction.RETURNED,
-            reason="Wrong passport number",
-            version_number=1,
-            by=returned_by,
-            at=filed_at + timedelta(hours=1),
-        )
-    return declaration
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def test_a_document_number_shows_only_its_last_three_characters():

@@ -8,20 +8,14 @@ from datetime import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from guests.deadlines import LOCAL_TZ
 from tests import factories as f
-from tests.guests.test_audit import declare
+from tests.guests.helpers import declare
+
+pytestmark = pytest.mark.usefixtures("english")
 
 EXPORT = reverse("guests:audit_export")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -5,32 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from guests.deadlines import LOCAL_TZ
 from guests.models import DeclarationKind, ReviewStatus
 from luutru.models import Role
 from tests import factories as f
-from tests.guests.test_audit import declare
+from tests.guests.helpers import declare
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 AUDIT = reverse("guests:audit")
 SUMMARY = reverse("guests:audit_summary")
 NOW = datetime(2026, 6, 20, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -8,31 +8,19 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind, DocumentType
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
+
 URL = reverse("guests:check_out")
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
 # The confirmation step's departure time (issue 16, item 13): a post without it checks out
 # nobody, so the tests below that check guests out send it.
 AT = {"departed_at": "2026-06-15T10:00"}
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def file(establishment, by, *, room: str, count: int = 1) -> list[Declaration]:

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.deadlines import LOCAL_TZ
@@ -22,58 +21,11 @@ from guests.models import (
     ReviewStatus,
 )
 from tests import factories as f
+from tests.guests.helpers import citizen_post, file_citizen
+
+pytestmark = pytest.mark.usefixtures("english")
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-def file_citizen(establishment, by, *, room: str = "101", number: str = "001090012345"):
-    (declaration,) = services.file_declarations(
-        establishment=establishment,
-        filed_by=by,
-        kind=DeclarationKind.CITIZEN,
-        guests=[
-            {
-                "full_name": "Nguyễn Văn An",
-                "sex": "M",
-                "birth_date": date(1990, 1, 1),
-                "nationality": "VN",
-                "document_type": DocumentType.CITIZEN_ID,
-                "document_number": number,
-            }
-        ],
-        stay={
-            "room": room,
-            "arrival": NOW - timedelta(hours=1),
-            "expected_departure": NOW + timedelta(days=2),
-        },
-        submission_key=uuid.uuid4(),
-    )
-    return declaration
-
-
-def citizen_post(declaration, **overrides) -> dict[str, str]:
-    data = {
-        "full_name": declaration.full_name,
-        "sex": declaration.sex,
-        "birth_date": declaration.birth_date.isoformat(),
-        "document_number": declaration.document_number,
-        "reason": declaration.reason,
-        "room": declaration.room,
-        "arrival": declaration.arrival.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M"),
-        "expected_departure": declaration.expected_departure.astimezone(LOCAL_TZ).strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
-        "action": "correct",
-    }
-    data.update(overrides)
-    return data
 
 
 def correct_url(declaration) -> str:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 import pytest
-import time_machine
 from django.utils import translation
 
 from guests.deadlines import LOCAL_TZ
@@ -16,65 +13,12 @@ from guests.imports import rows as import_rows
 from guests.imports import services as imports
 from guests.models import Declaration, DeclarationVersion, ImportBatch, ImportStatus
 from tests import factories as f
+from tests.guests.helpers import CITIZEN, FOREIGNER, make_csv, run, upload
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 # 10:00 in Hà Nội.
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-FOREIGNER = {
-    "kind": "foreigner",
-    "full_name": "MÜLLER Anna Lena",
-    "sex": "F",
-    "birth_date": "1988-04-12",
-    "nationality": "DEU",
-    "document_number": "C01X00T47",
-    "room": "101",
-    # Arrived last evening: 12 hours ran out at 08:00 today, so filing now is late.
-    "arrival": "2026-06-14 20:00",
-    "expected_departure": "2026-06-17 12:00",
-}
-CITIZEN = {
-    "kind": "citizen",
-    "full_name": "Nguyễn Văn An",
-    "sex": "M",
-    "birth_date": "03/07/1990",
-    "document_number": "001090012345",
-    "room": "102",
-    # Due before 23:00 today: on time.
-    "arrival": "2026-06-15 09:30",
-    "expected_departure": "2026-06-16 12:00",
-}
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-def make_csv(*rows: dict[str, str], delimiter: str = ",", bom: bool = False) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow(columns.COLUMN_NAMES)
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in columns.COLUMN_NAMES])
-    return (("\ufeff" if bom else "") + out.getvalue()).encode()
-
-
-def upload(establishment, user, content: bytes) -> ImportBatch:
-    return imports.create_import_batch(
-        establishment=establishment, uploaded_by=user, filename="guests.csv", content=content
-    )
-
-
-def run(batch: ImportBatch) -> ImportBatch:
-    return imports.run_import(batch_id=batch.pk, language="en")
 
 
 def passport(n: int) -> dict[str, str]:

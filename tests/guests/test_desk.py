@@ -8,28 +8,16 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind, DocumentType
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
+
 DESK = reverse("guests:desk")
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def file(establishment, by, *, room: str, count: int = 1, hours_ago: int = 1) -> list[Declaration]:

@@ -5,29 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.deadlines import LOCAL_TZ
 from tests import factories as f
-from tests.guests.test_corrections import file_citizen
+from tests.guests.helpers import file_citizen
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def detail_url(declaration) -> str:

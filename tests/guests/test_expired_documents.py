@@ -4,34 +4,18 @@ the desk sees a warning and the police get a flag, at the desk and from a CSV up
 from datetime import date, datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, ImportStatus
 from tests import factories as f
-from tests.guests.test_csv_import import FOREIGNER, make_csv, run, upload
-from tests.guests.test_filing import FOREIGNER_URL, foreigner, post
+from tests.guests.helpers import FOREIGNER, FOREIGNER_URL, foreigner, make_csv, post, run, upload
 from wards.models import Flag, FlagKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "frozen_clock")]
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def kinds(declaration: Declaration) -> set[str]:

@@ -3,100 +3,34 @@
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration, DeclarationKind, DeclarationVersion, DocumentType
 from guests.mrz import build_td3
 from tests import factories as f
+from tests.guests.helpers import (
+    CITIZEN_URL,
+    FOREIGNER_URL,
+    citizen,
+    foreigner,
+    management,
+    post,
+    stay,
+)
 
-FOREIGNER_URL = reverse("guests:file_foreigner")
-CITIZEN_URL = reverse("guests:file_citizen")
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
+
 # 10:00 in Hà Nội.
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
 def desk(client, rita):
     return f.login(client, rita)
-
-
-def management(count: int) -> dict[str, str]:
-    return {
-        "guest-TOTAL_FORMS": str(count),
-        "guest-INITIAL_FORMS": "0",
-        "guest-MIN_NUM_FORMS": "1",
-        "guest-MAX_NUM_FORMS": "20",
-    }
-
-
-def stay(**overrides) -> dict[str, str]:
-    data = {
-        "room": "101",
-        "arrival": "2026-06-15T09:30",
-        "expected_departure": "2026-06-17T12:00",
-        "submission_key": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
-
-
-def foreigner(i: int = 0, **overrides) -> dict[str, str]:
-    data = {
-        "full_name": "  Anna Maria Eriksson ",
-        "sex": "F",
-        "birth_date": "1974-08-12",
-        "nationality": "SE",
-        "document_type": "passport",
-        "document_number": f"l89890{i}c3",
-        "document_expiry": "2030-04-15",
-        "visa_number": "",
-        "visa_expiry": "",
-        "entry_port": "Nội Bài",
-        "entry_date": "2026-06-14",
-        "mrz": "",
-    }
-    data.update(overrides)
-    return {f"guest-{i}-{name}": value for name, value in data.items()}
-
-
-def citizen(i: int = 0, **overrides) -> dict[str, str]:
-    data = {
-        "full_name": "Nguyễn Thị  Hoà",
-        "sex": "F",
-        "birth_date": "1990-03-02",
-        # 001: Hà Nội; 1: a woman born 1900-1999; 90: born 1990.
-        "document_number": f"00119001234{i}",
-        "reason": "Du lịch",
-    }
-    data.update(overrides)
-    return {f"guest-{i}-{name}": value for name, value in data.items()}
-
-
-def post(client, url, *guests, **stay_overrides):
-    data = {**management(len(guests)), **stay(**stay_overrides)}
-    for guest in guests:
-        data.update(guest)
-    return client.post(url, data)
 
 
 @pytest.mark.django_db

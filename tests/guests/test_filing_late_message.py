@@ -5,22 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import time_machine
 from django.utils import translation
 
 from guests.deadlines import LOCAL_TZ
 from guests.models import Declaration
 from tests import factories as f
-from tests.guests.test_filing import CITIZEN_URL, FOREIGNER_URL, citizen, foreigner, post
+from tests.guests.helpers import CITIZEN_URL, FOREIGNER_URL, citizen, foreigner, post
+
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 # 10:00 in Hà Nội.
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def messages_of(client, url) -> str:

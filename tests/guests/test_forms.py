@@ -5,26 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import time_machine
-from django.utils import translation
 
 from guests.deadlines import LOCAL_TZ
 from guests.forms import CitizenForm, ForeignerForm, StayForm, check_entry_dates
 
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
+
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def citizen_form(establishment, **overrides) -> CitizenForm:

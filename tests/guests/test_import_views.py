@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from kombu.exceptions import OperationalError
 
 from guests import tasks
@@ -17,23 +15,12 @@ from guests.imports import parsing
 from guests.imports import services as imports
 from guests.models import ImportBatch, ImportStatus
 from tests import factories as f
-from tests.guests.test_csv_import import CITIZEN, FOREIGNER, make_csv
+from tests.guests.helpers import CITIZEN, FOREIGNER, make_csv
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 UPLOAD_URL = reverse("guests:import")
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from guests.deadlines import to_local
 from guests.models import Declaration, ImportBatch, ImportStatus
 from luutru.celery import app
 from tests import factories as f
-from tests.guests.test_csv_import import CITIZEN, FOREIGNER, make_csv
+from tests.guests.helpers import CITIZEN, FOREIGNER, make_csv
 
 TIMEOUT_SECONDS = 30
 

@@ -3,85 +3,25 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from guests import services
 from guests.deadlines import LOCAL_TZ
-from guests.models import Declaration, DeclarationKind, DocumentType, RegisterClosing
+from guests.models import DeclarationKind, RegisterClosing
 from guests.register import days, queries
 from guests.register.days import DayState
 from guests.register.services import RegisterRefused, close_register
+from tests.guests.helpers import file, local
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 DAY = date(2026, 6, 15)
 # 10:00 in Hà Nội on DAY.
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LOCAL_TZ)
-
-
-def file(
-    establishment,
-    by,
-    *,
-    kind: str = DeclarationKind.CITIZEN,
-    arrival: datetime,
-    filed_at: datetime | None = None,
-    room: str = "101",
-) -> Declaration:
-    n = next(_numbers)
-    if kind == DeclarationKind.CITIZEN:
-        guest = {
-            "full_name": f"Nguyễn Văn {n}",
-            "sex": "M",
-            "birth_date": date(1990, 1, 1),
-            "nationality": "VN",
-            "document_type": DocumentType.CITIZEN_ID,
-            "document_number": f"{n:012d}",
-        }
-    else:
-        guest = {
-            "full_name": f"Anna Eriksson {n}",
-            "sex": "F",
-            "birth_date": date(1974, 8, 12),
-            "nationality": "SE",
-            "document_type": DocumentType.PASSPORT,
-            "document_number": f"P{n:07d}",
-        }
-    with time_machine.travel(filed_at or arrival, tick=False):
-        (declaration,) = services.file_declarations(
-            establishment=establishment,
-            filed_by=by,
-            kind=kind,
-            guests=[guest],
-            stay={
-                "room": room,
-                "arrival": arrival,
-                "expected_departure": arrival + timedelta(days=2),
-            },
-            submission_key=uuid.uuid4(),
-        )
-    return declaration
 
 
 # --- rules --------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from establishments.models import Establishment
 from guests import services
@@ -15,26 +14,15 @@ from guests.deadlines import LOCAL_TZ
 from guests.models import DeclarationKind, RegisterClosing
 from guests.register.services import close_register
 from tests import factories as f
-from tests.guests.test_register import file, local
+from tests.guests.helpers import file, local
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 REGISTER = reverse("guests:register")
 CLOSE = reverse("guests:register_close")
 HISTORY = reverse("guests:register_history")
 DAY = date(2026, 6, 15)
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -5,32 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from guests import services
 from guests.deadlines import LOCAL_TZ
 from guests.models import DeclarationVersion, ReviewAction, ReviewEvent, ReviewStatus
 from tests import factories as f
-from tests.guests.test_corrections import citizen_post, file_citizen
+from tests.guests.helpers import citizen_post, file_citizen
+
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 DESK = reverse("guests:desk")
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=LOCAL_TZ)
 REASON = "The date of birth does not match the identity card."
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 # --- the services -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from guests.imports import rows as import_rows
 from guests.imports import services as imports
 from guests.models import IMPORT_FILE_AAD, Declaration, ImportBatch, ImportStatus
 from tests import factories as f
-from tests.guests.test_csv_import import CITIZEN, FOREIGNER, NOW, make_csv  # noqa: F401 - NOW: frozen_clock
+from tests.guests.helpers import CITIZEN, FOREIGNER, NOW, make_csv  # noqa: F401 - NOW: frozen_clock
 
 pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 

@@ -19,7 +19,7 @@ from psycopg import errors
 
 from guests.models import Declaration
 from tests import factories as f
-from tests.guests.test_filing import FOREIGNER_URL, NOW, foreigner, management, stay
+from tests.guests.helpers import FOREIGNER_URL, NOW, foreigner, management, stay
 from wards.models import AccessLog
 
 ROLE = "luutru_test_app"

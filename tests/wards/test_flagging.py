@@ -188,7 +188,7 @@ def test_a_late_filing_posted_twice_is_flagged_once(establishment, rita):
 def test_a_late_row_of_a_csv_import_is_flagged_with_the_import(establishment, rita, people):
     from guests.deadlines import to_local
     from guests.imports import services as imports
-    from tests.guests.test_csv_import import FOREIGNER, make_csv
+    from tests.guests.helpers import FOREIGNER, make_csv
 
     now = to_local(timezone.now())
     late = FOREIGNER | {

@@ -10,16 +10,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guests.deadlines import DAY_VALIDATORS, local_day
+from guests.deadlines import local_day
+from luutru.periods import day_field
 
 
 class BoardDayForm(forms.Form):
-    day = forms.DateField(
-        label=_("Day"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=DAY_VALIDATORS,
-    )
+    day = day_field(_("Day"), required=False)
 
     def clean_day(self) -> date | None:
         day = self.cleaned_data["day"]

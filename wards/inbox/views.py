@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from establishments.models import Establishment
-from guests.history import history
+from guests.history import record_of
 from guests.models import Declaration, ReviewStatus
 from guests.services import ReviewConflict, confirm_declaration, return_declaration
 from luutru.http import safe_path
@@ -154,9 +154,8 @@ def _declaration_page(
     back: str | None = None,
 ) -> HttpResponse:
     log_access(request, ward=ward, action=AccessAction.VIEW, declaration=declaration)
-    versions = list(declaration.versions.select_related("created_by"))
-    reviews = list(declaration.reviews.select_related("by"))
-    current = max((v.number for v in versions), default=0)
+    record = record_of(declaration)
+    current = max((v.number for v in record.versions), default=0)
     if not return_form.is_bound:
         return_form.initial["version"] = current
     establishment = declaration.establishment
@@ -174,7 +173,7 @@ def _declaration_page(
                     "user"
                 )
             ],
-            "history": history(versions, reviews),
+            "history": record.entries,
             "current_version": current,
             "pending": declaration.review_status == ReviewStatus.PENDING,
             "return_form": return_form,
