@@ -17,7 +17,7 @@ from guests.models import Declaration, RegisterClosing
 from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
-from tests.test_route_policy import FIXED_KWARGS, POLICY
+from tests.route_policy import FIXED_KWARGS, POLICY
 from wards.models import FeedbackThread, Flag, FlagKind, Notice
 
 # The guest every probe looks for where it must not be: in URLs, logs, raw markup.
@@ -123,7 +123,7 @@ ROLE_OF = {
 
 
 def object_ids(world: World, establishment) -> dict[str, int]:
-    """The id of each kind of object a route points to (see tests/test_route_policy.py)."""
+    """The id of each kind of object a route points to (see tests/route_policy.py)."""
     return {
         "declaration": world.citizen.pk,
         "application": world.application_pk,
