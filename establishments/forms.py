@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luutru import directory
+from luutru.http import is_id
 from luutru.models import User, Ward
 
 from .models import Application, ApplicationStatus, Kind
@@ -71,8 +72,7 @@ class WardSearchSelect(forms.Select):
         choices = [("", _("Choose the ward or commune"))]
         choices += [(match.pk, match.label) for match in self.found]
         chosen = str(value[0] if isinstance(value, list | tuple) and value else value or "")
-        # isdecimal, not isdigit: "²" is a digit that int() refuses.
-        if chosen.isdecimal() and int(chosen) not in {match.pk for match in self.found}:
+        if is_id(chosen) and int(chosen) not in {match.pk for match in self.found}:
             ward = Ward.objects.select_related("province").filter(pk=int(chosen)).first()
             if ward is not None:
                 choices.append((ward.pk, directory.ward_label(ward.name, ward.province.name)))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from establishments.models import Establishment
 from luutru.formats import show_datetime
+from luutru.http import is_id
 
 from . import access, services
 from .forms import (
@@ -207,10 +208,10 @@ def check_out(request: HttpRequest) -> HttpResponse:
     if room:
         targets = list(scoped.staying().filter(room=room))
     else:
-        try:
-            ids = {int(value) for value in request.POST.getlist("declaration")}
-        except ValueError:
+        values = request.POST.getlist("declaration")
+        if not all(is_id(value) for value in values):
             return HttpResponseBadRequest()
+        ids = {int(value) for value in values}
         targets = access.get_declarations_for_user(request.user, ids)
     if not targets:
         messages.warning(request, _("Select the guests who are leaving."))

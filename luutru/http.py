@@ -40,3 +40,10 @@ def safe_next(request: HttpRequest, default: str) -> str:
     else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     return safe_path(request, target) or default
+
+
+def is_id(value: str) -> bool:
+    """Whether a posted id is one int() reads and a bigint column could hold: ASCII digits
+    only ("²" passes isdigit() and fails int()), and not thousands of them (int() refuses
+    more than 4300)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18

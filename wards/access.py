@@ -63,13 +63,6 @@ def immigration_province_or_403(user: User) -> Province:
     return membership.province
 
 
-def is_id(value: str) -> bool:
-    """Whether a posted id is one int() reads and a bigint column could hold: ASCII digits
-    only ("²" passes isdigit() and fails int()), and not thousands of them (int() refuses
-    more than 4300)."""
-    return value.isascii() and value.isdigit() and len(value) <= 18
-
-
 # --- declarations (the inbox and the officer's declaration page) --------------------------------
 
 

@@ -127,3 +127,13 @@ def test_it_ignores_ids_and_statuses_smuggled_into_the_form(client, ward):
 def test_it_refuses_a_ward_that_does_not_exist(client, ward):
     response, _token = submit(client, application_data(ward, ward="987654"))
     assert "ward" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["9" * 19, "9" * 5000, "²"])
+def test_it_refuses_a_ward_id_no_key_could_be_and_shows_the_form_again(client, ward, value):
+    # int() refuses strings of more than 4,300 digits: the form must say "no such ward",
+    # not fail while it draws the ward's <select> again.
+    response, _token = submit(client, application_data(ward, ward=value))
+    assert response.status_code == 200
+    assert "ward" in response.context["form"].errors

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from establishments.access import establishment_for
 from guests.access import get_declaration_for_user
+from luutru.http import is_id
 
 from .. import access
-from ..access import is_id, officer_ward_or_403
+from ..access import officer_ward_or_403
 from ..models import FeedbackStatus, FeedbackThread
 from . import services
 from .forms import FeedbackForm, NoticeForm, ReplyForm

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from establishments.access import owned_establishment
-from luutru.http import safe_path
+from luutru.http import is_id, safe_path
 from luutru.models import WARD_ROLES
 
-from ..access import flags_for, get_flag_for_user, is_id, officer_ward_or_403
+from ..access import flags_for, get_flag_for_user, officer_ward_or_403
 from ..models import FlagKind
 from . import services
 from .forms import ResolveForm

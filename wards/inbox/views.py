@@ -15,14 +15,13 @@ from establishments.models import Establishment
 from guests.history import record_of
 from guests.models import Declaration, ReviewStatus
 from guests.services import ReviewConflict, confirm_declaration, return_declaration
-from luutru.http import safe_path
+from luutru.http import is_id, safe_path
 from luutru.models import Beat, Officer, Role, Ward
 
 from ..access import (
     commanded_ward_or_403,
     declarations_of_ward_or_404,
     get_declaration_of_ward_or_404,
-    is_id,
     officer_ward_or_403,
 )
 from ..models import AccessAction
