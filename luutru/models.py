@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     WARD_OFFICER = "ward_officer", _("Ward officer")
     WARD_COMMANDER = "ward_commander", _("Ward commander")
     IMMIGRATION_OFFICER = "immigration_officer", _("Immigration officer")
+    SPONSOR = "sponsor", _("Sponsoring organisation")
     SITE_ADMIN = "site_admin", _("Site administrator")
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "establishments",
     "guests",
     "wards",
+    "immigration",
     "portal",
     "django.contrib.admin",
     "django.contrib.auth",

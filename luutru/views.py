@@ -37,7 +37,8 @@ ROLE_HOMES = {
     Role.OWNER: "establishments:owner_home",
     Role.WARD_OFFICER: "wards:officer_home",
     Role.WARD_COMMANDER: "wards:officer_home",
-    Role.IMMIGRATION_OFFICER: "wards:immigration_home",
+    Role.IMMIGRATION_OFFICER: "immigration:queue",
+    Role.SPONSOR: "immigration:applications",
     Role.SITE_ADMIN: "admin:index",
 }
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("establishments/", include("establishments.urls")),
     path("wards/", include("wards.urls")),
     path("guests/", include("guests.urls")),
+    path("immigration/", include("immigration.urls")),
     path(
         "admin/login/",
         views.admin_login,

@@ -104,5 +104,16 @@ def ivan(ward):
 
 
 @pytest.fixture
+def sponsor(ward):
+    """An approved sponsoring organisation of Hà Nội (the province of Phường Ba Đình)."""
+    return f.make_sponsor(province=ward.province, name="Công ty TNHH Sao Mai")
+
+
+@pytest.fixture
+def sam(sponsor):
+    return f.make_sponsor_account(sponsor=sponsor, username="sam", full_name="Trần Văn Minh")
+
+
+@pytest.fixture
 def admin_user(db):
     return f.make_user(role=Role.SITE_ADMIN, username="root")

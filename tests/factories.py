@@ -5,11 +5,24 @@ from __future__ import annotations
 import itertools
 
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from establishments.models import Establishment, Kind, Staff, Status
+from immigration import services as immigration_services
+from immigration.models import Application as ImmigrationApplication
+from immigration.models import Kind as ApplicationKind
+from immigration.models import (
+    PermitType,
+    Purpose,
+    Sponsor,
+    SponsorKind,
+    SponsorStaff,
+    SponsorStatus,
+    State,
+)
 from luutru.models import ImmigrationOfficer, Officer, Province, Role, User, Ward
 
 PASSWORD = "correct horse battery staple"
@@ -79,6 +92,100 @@ def make_immigration_officer(*, province: Province, **fields) -> User:
     user = make_user(role=Role.IMMIGRATION_OFFICER, **fields)
     ImmigrationOfficer.objects.create(user=user, province=province)
     return user
+
+
+def make_sponsor(*, province: Province, status: str = SponsorStatus.ACTIVE, **fields) -> Sponsor:
+    n = next(_seq)
+    fields.setdefault("name", f"Công ty TNHH Sao Mai {n}")
+    fields.setdefault("kind", SponsorKind.COMPANY)
+    fields.setdefault("registration_number", f"0109{n:06d}")
+    fields.setdefault("address", "25 Lý Thường Kiệt, Hoàn Kiếm")
+    fields.setdefault("contact_name", "Trần Văn Minh")
+    fields.setdefault("contact_phone", "+84 24 3825 0000")
+    fields.setdefault("contact_email", f"hr{n}@saomai.example.vn")
+    return Sponsor.objects.create(
+        province=province, status=status, applied_at=timezone.now(), **fields
+    )
+
+
+def make_sponsor_account(*, sponsor: Sponsor, **fields) -> User:
+    user = make_user(role=Role.SPONSOR, **fields)
+    SponsorStaff.objects.create(user=user, sponsor=sponsor)
+    return user
+
+
+# What a complete application holds: submission checks each of these.
+APPLICATION_FIELDS = {
+    "full_name": "John Michael Smith",
+    "sex": "M",
+    "nationality": "GBR",
+    "passport_number": "123456789",
+    "occupation": "Engineer",
+    "permit_type": PermitType.VISA,
+    "permit_number": "AB1234567",
+    "entry_port": "Nội Bài",
+    "purpose": Purpose.TOURISM,
+    "address": "12 Hàng Bạc, Hoàn Kiếm",
+    "sponsor_name": "Khách sạn Sen",
+    "sponsor_address": "12 Hàng Bạc, Hoàn Kiếm",
+    "sponsor_phone": "+84 24 3826 0000",
+    "signed_by": "Nguyễn Thị Lan",
+}
+
+
+def make_immigration_application(
+    *,
+    establishment: Establishment | None = None,
+    sponsor: Sponsor | None = None,
+    by: User,
+    kind: str = ApplicationKind.STAY_EXTENSION,
+    state: str = State.DRAFT,
+    **fields,
+) -> ImmigrationApplication:
+    """An application of ``establishment`` or ``sponsor``, complete, moved to ``state`` along
+    the transitions a real one takes (submitted first, then on)."""
+    from datetime import date, timedelta
+
+    today = timezone.localdate()
+    ward = establishment.ward if establishment else fields.pop("ward", None)
+    province = establishment.ward.province if establishment else sponsor.province
+    values = {
+        **APPLICATION_FIELDS,
+        "birth_date": date(1985, 3, 14),
+        "passport_expiry": today + timedelta(days=900),
+        "permit_expiry": today + timedelta(days=5),
+        "entry_date": today - timedelta(days=20),
+        "requested_from": today + timedelta(days=5),
+        "requested_until": today + timedelta(days=60),
+        **fields,
+    }
+    now = timezone.now()
+    application = ImmigrationApplication.objects.create(
+        reference=immigration_services.new_reference(province.code),
+        kind=kind,
+        province=province,
+        establishment=establishment,
+        sponsor=sponsor,
+        ward=ward,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+    path = {
+        State.DRAFT: [],
+        State.SUBMITTED: [State.SUBMITTED],
+        State.INFO_REQUESTED: [State.SUBMITTED, State.INFO_REQUESTED],
+        State.RESUBMITTED: [State.SUBMITTED, State.INFO_REQUESTED, State.RESUBMITTED],
+        State.ACCEPTED: [State.SUBMITTED, State.ACCEPTED],
+        State.APPROVED: [State.SUBMITTED, State.ACCEPTED, State.APPROVED],
+        State.REFUSED: [State.SUBMITTED, State.REFUSED],
+        State.WITHDRAWN: [State.WITHDRAWN],
+    }[state]
+    for step in path:
+        extra = {"refusal_reason": "Hồ sơ không hợp lệ."} if step == State.REFUSED else {}
+        immigration_services.transition(application, step, actor=by, **extra)
+    return application
 
 
 def enrol_totp(user: User) -> TOTPDevice:

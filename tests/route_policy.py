@@ -13,8 +13,9 @@ OWNER = Role.OWNER
 OFFICER = Role.WARD_OFFICER
 COMMANDER = Role.WARD_COMMANDER
 IMMIGRATION = Role.IMMIGRATION_OFFICER
+SPONSOR = Role.SPONSOR
 ADMIN = Role.SITE_ADMIN
-ROLES = (RECEPTIONIST, OWNER, OFFICER, COMMANDER, IMMIGRATION, ADMIN)
+ROLES = (RECEPTIONIST, OWNER, OFFICER, COMMANDER, IMMIGRATION, SPONSOR, ADMIN)
 
 PUBLIC = None  # no login needed
 ANY_USER = frozenset(ROLES)  # any signed-in user
@@ -133,7 +134,9 @@ POLICY: dict[str, Policy] = {
     "wards:stats":                      Policy(only(COMMANDER)),
     "wards:stats_export":               Policy(only(COMMANDER)),
     # --- the immigration police -----------------------------------------------------------------
-    "wards:immigration_home":           Policy(only(IMMIGRATION)),
+    "immigration:queue":                Policy(only(IMMIGRATION)),
+    # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
+    "immigration:applications":         Policy(DESK | {SPONSOR}),
     # --- the site administrator -----------------------------------------------------------------
     # Django's admin sends anyone else to its login page, which refuses them (403).
     "admin:index":                      Policy(only(ADMIN), denied="admin login"),

@@ -50,6 +50,7 @@ from tests.route_policy import (
     ROLES,
     SECOND_FACTOR,
     SECOND_FACTOR_EXEMPT,
+    SPONSOR,
     Policy,
 )
 from wards.models import Flag, FlagKind
@@ -93,13 +94,14 @@ def test_every_route_is_in_the_table():
 
 
 @pytest.fixture
-def cast(rita, alice, omar, cora, ivan, admin_user) -> dict[str, object]:
+def cast(rita, alice, omar, cora, ivan, sam, admin_user) -> dict[str, object]:
     return {
         RECEPTIONIST: rita,
         OWNER: alice,
         OFFICER: omar,
         COMMANDER: cora,
         IMMIGRATION: ivan,
+        SPONSOR: sam,
         ADMIN: admin_user,
     }
 

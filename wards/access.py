@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from establishments.access import establishment_for, owned_establishment
 from establishments.models import Establishment
 from guests.models import Declaration
-from luutru.models import WARD_ROLES, ImmigrationOfficer, Officer, Province, Role, User, Ward
+from luutru.models import WARD_ROLES, Officer, Role, User, Ward
 
 from .models import FeedbackStatus, FeedbackThread, Flag, Notice, NoticeDelivery
 
@@ -51,16 +51,6 @@ def commanded_ward_or_403(user: User) -> Ward:
     if getattr(user, "role", None) != Role.WARD_COMMANDER:
         raise PermissionDenied
     return officer_ward_or_403(user)
-
-
-def immigration_province_or_403(user: User) -> Province:
-    """The province of an immigration officer."""
-    if not user.is_authenticated or user.role != Role.IMMIGRATION_OFFICER:
-        raise PermissionDenied
-    membership = ImmigrationOfficer.objects.select_related("province").filter(user=user).first()
-    if membership is None:
-        raise PermissionDenied
-    return membership.province
 
 
 # --- declarations (the inbox and the officer's declaration page) --------------------------------

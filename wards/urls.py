@@ -7,7 +7,6 @@ app_name = "wards"
 urlpatterns = [
     path("", views.officer_home, name="officer_home"),
     path("settings/", views.ward_settings, name="settings"),
-    path("immigration/", views.immigration_home, name="immigration_home"),
     # Included without a namespace of their own: their names are "wards:<name>".
     path("inbox/", include("wards.inbox.urls")),
     path("search/", include("wards.search.urls")),

@@ -10,7 +10,7 @@ from guests.models import Declaration, ReviewStatus
 from luutru.geography import set_ward_remote
 from luutru.models import Role
 
-from .access import commanded_ward_or_403, immigration_province_or_403, officer_ward_or_403
+from .access import commanded_ward_or_403, officer_ward_or_403
 from .comm.queries import officer_badges_of_request
 from .forms import WardSettingsForm
 from .models import Flag
@@ -51,8 +51,3 @@ def ward_settings(request: HttpRequest) -> HttpResponse:
         return redirect("wards:settings")
     changes = ward.settings_changes.select_related("changed_by")[:10]
     return render(request, "wards/settings.html", {"ward": ward, "form": form, "changes": changes})
-
-
-def immigration_home(request: HttpRequest) -> HttpResponse:
-    province = immigration_province_or_403(request.user)
-    return render(request, "wards/immigration_home.html", {"province": province})

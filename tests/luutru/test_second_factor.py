@@ -173,13 +173,14 @@ def test_a_wrong_totp_code_does_not_verify(client, cora):
     assert client.get(reverse("home"))["Location"].startswith(reverse("otp_verify"))
 
 
-def test_each_role_lands_on_its_own_home(client, rita, alice, omar, cora, ivan, admin_user):
+def test_each_role_lands_on_its_own_home(client, rita, alice, omar, cora, ivan, sam, admin_user):
     homes = {
         rita: reverse("guests:desk"),
         alice: reverse("establishments:owner_home"),
         omar: reverse("wards:officer_home"),
         cora: reverse("wards:officer_home"),
-        ivan: reverse("wards:immigration_home"),
+        ivan: reverse("immigration:queue"),
+        sam: reverse("immigration:applications"),
         admin_user: reverse("admin:index"),
     }
     for user, home in homes.items():

@@ -95,7 +95,7 @@ def world(establishment, rita, alice, omar) -> World:
 
 
 @pytest.fixture
-def clients(rita, alice, omar, cora, ivan, admin_user) -> dict[str, Client]:
+def clients(rita, alice, omar, cora, ivan, sam, admin_user) -> dict[str, Client]:
     """A client per member of the cast, past the second factor; "anonymous" too."""
     cast = {
         "rita": rita,
@@ -103,6 +103,7 @@ def clients(rita, alice, omar, cora, ivan, admin_user) -> dict[str, Client]:
         "omar": omar,
         "cora": cora,
         "ivan": ivan,
+        "sam": sam,
         "root": admin_user,
     }
     result = {name: f.login(Client(), user) for name, user in cast.items()}
@@ -118,6 +119,7 @@ ROLE_OF = {
     "omar": Role.WARD_OFFICER,
     "cora": Role.WARD_COMMANDER,
     "ivan": Role.IMMIGRATION_OFFICER,
+    "sam": Role.SPONSOR,
     "root": Role.SITE_ADMIN,
 }
 

@@ -1,0 +1,72 @@
+"""The writes of an application's life: every change of state goes through ``transition``,
+compare-and-set on the state it leaves, so two officers (or an officer and the applicant) cannot
+both decide; each transition is an Event of the timeline."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from luutru.models import User
+
+from . import workdays
+from .models import TRANSITIONS, WORKING_DAYS, Application, Event, State
+
+
+class StaleState(Exception):
+    """The application is no longer in the state the action was shown for: someone else (or
+    another tab) changed it first."""
+
+
+def new_reference(province_code: int) -> str:
+    """The reference printed on every page and e-mail: province, year, random part."""
+    year = timezone.localdate().year
+    return f"XNC{province_code:02d}-{year}-{secrets.token_hex(3).upper()}"
+
+
+@transaction.atomic
+def transition(
+    application: Application,
+    to_state: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    appointment_at: datetime | None = None,
+    **fields,
+) -> Application:
+    """Move ``application`` from the state it was read in to ``to_state``; raise StaleState if
+    it has changed since. ``fields`` are written with the state (e.g. the refusal reason)."""
+    from_state = application.state
+    if to_state not in TRANSITIONS.get(from_state, ()):
+        raise StaleState(f"{from_state} -> {to_state}")
+    now = timezone.now()
+    changes = {"state": to_state, "updated_at": now, **fields}
+    if to_state in (State.SUBMITTED, State.RESUBMITTED):
+        # The clock starts again from a complete dossier.
+        changes.update(
+            submitted_at=application.submitted_at or now,
+            due_at=workdays.deadline(now, WORKING_DAYS[application.kind]),
+            overdue_at=None,
+        )
+    if to_state in (State.APPROVED, State.REFUSED):
+        changes["decided_at"] = now
+    if appointment_at is not None:
+        changes["appointment_at"] = appointment_at
+    updated = Application.objects.filter(pk=application.pk, state=from_state).update(**changes)
+    if not updated:
+        raise StaleState(f"{from_state} -> {to_state}")
+    for name, value in changes.items():
+        setattr(application, name, value)
+    Event.objects.create(
+        application=application,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        at=now,
+        note=note,
+        appointment_at=appointment_at,
+    )
+    return application
