@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from luutru.models import User
 
-from . import workdays
+from . import notifications, workdays
 from .models import TRANSITIONS, WORKING_DAYS, Application, Event, State
 
 
@@ -60,7 +60,7 @@ def transition(
         raise StaleState(f"{from_state} -> {to_state}")
     for name, value in changes.items():
         setattr(application, name, value)
-    Event.objects.create(
+    event = Event.objects.create(
         application=application,
         from_state=from_state,
         to_state=to_state,
@@ -69,4 +69,5 @@ def transition(
         note=note,
         appointment_at=appointment_at,
     )
+    notifications.on_transition(application, event)
     return application

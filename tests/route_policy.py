@@ -137,6 +137,7 @@ POLICY: dict[str, Policy] = {
     "immigration:queue":                Policy(only(IMMIGRATION)),
     # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
     "immigration:applications":         Policy(DESK | {SPONSOR}),
+    "immigration:new":                  Policy(DESK | {SPONSOR}, BOTH),
     # --- the site administrator -----------------------------------------------------------------
     # Django's admin sends anyone else to its login page, which refuses them (403).
     "admin:index":                      Policy(only(ADMIN), denied="admin login"),

@@ -16,3 +16,9 @@ def applications(request: HttpRequest) -> HttpResponse:
         "immigration/apply/applications.html",
         {"applicant": applicant, "applications": rows},
     )
+
+
+def new(request: HttpRequest) -> HttpResponse:
+    """Start an application (immigration.apply builds the form)."""
+    applicant_or_403(request.user)
+    return applications(request)
