@@ -35,14 +35,16 @@ def transition(
     actor: User | None,
     note: str = "",
     appointment_at: datetime | None = None,
+    at: datetime | None = None,
     **fields,
 ) -> Application:
     """Move ``application`` from the state it was read in to ``to_state``; raise StaleState if
-    it has changed since. ``fields`` are written with the state (e.g. the refusal reason)."""
+    it has changed since. ``fields`` are written with the state (e.g. the refusal reason).
+    ``at`` is now, unless the demo replays the past."""
     from_state = application.state
     if to_state not in TRANSITIONS.get(from_state, ()):
         raise StaleState(f"{from_state} -> {to_state}")
-    now = timezone.now()
+    now = at or timezone.now()
     changes = {"state": to_state, "updated_at": now, **fields}
     if to_state in (State.SUBMITTED, State.RESUBMITTED):
         # The clock starts again from a complete dossier.

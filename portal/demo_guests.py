@@ -119,10 +119,16 @@ def _guest(rng: random.Random, today: date) -> tuple[str, dict]:
         "document_number": f"{letters}{rng.randrange(10**7):07d}",
         "document_expiry": today + timedelta(days=rng.randint(200, 3000)),
         "visa_number": f"V{rng.randrange(10**7):07d}",
-        "visa_expiry": today + timedelta(days=rng.randint(10, 80)),
+        "visa_expiry": today + timedelta(days=_visa_days(rng.randint(10, 80))),
         "entry_port": rng.choice(["Sân bay Nội Bài", "Sân bay Tân Sơn Nhất", "Cửa khẩu Hữu Nghị"]),
         "entry_date": today - timedelta(days=rng.randint(0, 10)),
     }
+
+
+def _visa_days(days: int) -> int:
+    """Days of visa left: one guest in twelve or so is within a week of the end, so that the
+    visa warnings and "request an extension" have someone to show."""
+    return days - 9 if days < 16 else days
 
 
 @dataclass

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -29,9 +30,39 @@ def demo_logins() -> str:
     return out.getvalue()
 
 
+# The two tests without a demo come first: the module's demo is loaded at the first test that
+# asks for it and stays until the module ends.
+def test_it_refuses_to_load_on_a_server_without_debug(db):
+    with override_settings(DEBUG=False), pytest.raises(CommandError):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_demo_logins_says_when_there_is_no_demo(db):
+    with pytest.raises(CommandError):
+        demo_logins()
+
+
+@pytest.fixture(scope="module")
+def demo_for_the_module(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (it takes seconds) inside a transaction that is
+    rolled back when the module ends. Each test's own transaction is a savepoint in it, so
+    what a test changes is undone as usual, and nothing the load enqueued after commit ever
+    runs."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
+        outer = transaction.atomic()
+        outer.__enter__()
+        load_demo()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def loaded(db):
-    load_demo()
+def loaded(demo_for_the_module, db):
+    pass
 
 
 def test_it_fills_hoan_kiem_with_lodgings_of_every_kind_each_with_two_accounts(loaded):
@@ -117,17 +148,6 @@ def test_it_prints_one_login_per_role(loaded):
         assert label in output
         assert username in output
     assert "otpauth://totp/" in output
-
-
-def test_it_refuses_to_load_on_a_server_without_debug(db):
-    with override_settings(DEBUG=False), pytest.raises(CommandError):
-        call_command("load_demo", stdout=StringIO())
-    assert not User.objects.exists()
-
-
-def test_demo_logins_says_when_there_is_no_demo(db):
-    with pytest.raises(CommandError):
-        demo_logins()
 
 
 def test_the_demo_officer_logs_in_with_password_and_printed_secret(client, loaded):
