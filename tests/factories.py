@@ -295,3 +295,36 @@ def make_feedback_thread(*, establishment: Establishment, by: User):
         body="Nội dung",
         at=timezone.now(),
     )
+
+
+# --- immigration: visa warnings and listening (immigration.warnings, immigration.listening) -----
+
+
+def make_foreign_guest(
+    *,
+    establishment: Establishment,
+    by: User,
+    visa_expiry,
+    days_to_departure: int = 2,
+    **fields,
+):
+    """A staying foreign guest with a visa ending on ``visa_expiry``, leaving in
+    ``days_to_departure`` days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guests.models import Declaration
+
+    arrival = timezone.now() - timedelta(hours=1)
+    declaration = make_declaration(
+        establishment=establishment,
+        by=by,
+        kind="foreigner",
+        arrival=arrival,
+        expected_departure=arrival + timedelta(days=days_to_departure),
+        **fields,
+    )
+    Declaration.objects.filter(pk=declaration.pk).update(visa_expiry=visa_expiry)
+    declaration.visa_expiry = visa_expiry
+    return declaration

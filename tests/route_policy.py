@@ -138,6 +138,9 @@ POLICY: dict[str, Policy] = {
     # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
     "immigration:applications":         Policy(DESK | {SPONSOR}),
     "immigration:new":                  Policy(DESK | {SPONSOR}, BOTH),
+    # --- immigration: visa-expiry warnings (immigration.warnings) --------------------------------
+    "immigration:visa_warnings":        Policy(DESK),
+    "immigration:ward_visa_warnings":   Policy(POLICE),
     # --- the site administrator -----------------------------------------------------------------
     # Django's admin sends anyone else to its login page, which refuses them (403).
     "admin:index":                      Policy(only(ADMIN), denied="admin login"),
