@@ -328,3 +328,28 @@ def make_foreign_guest(
     Declaration.objects.filter(pk=declaration.pk).update(visa_expiry=visa_expiry)
     declaration.visa_expiry = visa_expiry
     return declaration
+
+
+def make_survey(
+    *,
+    author: User,
+    ward: Ward | None = None,
+    province: Province | None = None,
+    title: str = "Thủ tục khai báo tạm trú",
+    question: str = "Quý cơ sở đánh giá thế nào về thủ tục khai báo tạm trú trực tuyến?",
+    days_open: int = 14,
+):
+    """An opinion survey of a ward (or a province), sent as its author would."""
+    from datetime import timedelta
+
+    from immigration.listening import services as listening
+
+    return listening.send_survey(
+        author=author,
+        title=title,
+        question=question,
+        closes_at=listening.closing_time(timezone.localdate() + timedelta(days=days_open)),
+        at=timezone.now(),
+        ward=ward,
+        province=province,
+    )
