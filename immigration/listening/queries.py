@@ -37,7 +37,7 @@ class Figures:
 class Month:
     month: date
     count: int
-    average: float
+    average: float | None
 
 
 def figures(scored: QuerySet) -> Figures:
@@ -65,7 +65,23 @@ def by_month(ratings: QuerySet[Rating]) -> list[Month]:
         .annotate(n=Count("id"), avg=Avg("score"))
         .order_by("month")
     )
-    return [Month(month=r["month"].date(), count=r["n"], average=round(r["avg"], 2)) for r in rows]
+    found = {r["month"].date(): r for r in rows}
+    if not found:
+        return []
+    # Every month from the first to the last, a month without ratings included (no average:
+    # the chart's line breaks there rather than joining its neighbours).
+    months, month, last = [], min(found), max(found)
+    while month <= last:
+        row = found.get(month)
+        months.append(
+            Month(
+                month=month,
+                count=row["n"] if row else 0,
+                average=round(row["avg"], 2) if row else None,
+            )
+        )
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
 
 
 def rating_comments(ratings: QuerySet[Rating]) -> list[Rating]:

@@ -120,6 +120,8 @@ def _distribution_chart(figures: queries.Figures, *, title: str):
         [n for _score, n in figures.distribution],
         title=title,
         desc=_("How many gave each score, from 1 (poor) to 5 (very good)."),
+        # Narrow, so that its labels stay legible on a phone.
+        width=400,
     )
 
 
@@ -166,6 +168,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
                 title=_("Average rating by month"),
                 desc=_("The average of the month's ratings, from 1 to 5."),
                 max_value=5,
+                width=560,
             )
             if months
             else None,

@@ -50,7 +50,7 @@ def with_open_application(declarations: QuerySet[Declaration]) -> QuerySet[Decla
 
 
 @dataclass(frozen=True)
-class Warning:
+class VisaWarning:
     declaration: Declaration
     days: int  # from today to the visa's last day: negative once it has ended
     before_departure: bool
@@ -65,12 +65,12 @@ class Warning:
         return -self.days
 
 
-def warnings(declarations: QuerySet[Declaration], today: date) -> list[Warning]:
+def warnings(declarations: QuerySet[Declaration], today: date) -> list[VisaWarning]:
     rows = []
     for declaration in declarations.order_by("visa_expiry", "room", "id"):
         departure_day = deadlines.local_day(declaration.expected_departure)
         rows.append(
-            Warning(
+            VisaWarning(
                 declaration=declaration,
                 days=(declaration.visa_expiry - today).days,
                 before_departure=declaration.visa_expiry < departure_day,

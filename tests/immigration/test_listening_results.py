@@ -68,11 +68,26 @@ def test_the_office_reads_its_provinces_ratings(client, establishment, alice, sp
     assert cell(body, "score-average") == "3.50"
     assert [cell(body, f"score-{n}") for n in range(1, 6)] == ["0", "1", "0", "0", "1"]
     assert "<svg" in body
-    assert [(m.count, m.average) for m in response.context["months"]] == [(1, 2.0), (1, 5.0)]
+    months = [(m.count, m.average) for m in response.context["months"]]
+    assert months[0] == (1, 2.0) and months[-1] == (1, 5.0)
+    assert all(m == (0, None) for m in months[1:-1])  # a month without ratings: no average
     assert "Rất nhanh" in body and "Chờ lâu" in body and "Tỉnh khác" not in body
     # No names: neither the lodging, nor the organisation, nor the person who rated.
     for name in (establishment.name, sponsor.name, alice.full_name, sam.full_name):
         assert name not in body
+
+
+def test_the_ratings_page_runs_a_fixed_number_of_queries(
+    client, establishment, alice, ivan, django_assert_max_num_queries
+):
+    for score in (1, 3, 5, 4):
+        application = f.make_immigration_application(
+            establishment=establishment, by=alice, state=State.APPROVED
+        )
+        rate(application, score, "Góp ý", by=alice)
+    client = f.login(client, ivan)
+    with django_assert_max_num_queries(12):
+        assert client.get(RATINGS).status_code == 200
 
 
 def test_a_survey_shows_its_figures_without_names_to_an_officer(

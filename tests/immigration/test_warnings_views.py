@@ -154,6 +154,23 @@ def test_the_ward_police_see_their_wards_guests_with_the_establishment(
         assert "Request an extension" not in body
 
 
+def test_the_wards_list_runs_a_fixed_number_of_queries(
+    client, establishment, rita, alice, omar, django_assert_max_num_queries
+):
+    for n in range(6):
+        guest = f.make_foreign_guest(
+            establishment=establishment, by=rita, visa_expiry=today(), room=f"5{n}"
+        )
+        if n % 2:
+            f.make_immigration_application(
+                establishment=establishment, by=alice, state=State.SUBMITTED, declaration=guest
+            )
+    client = f.login(client, omar)
+    with django_assert_max_num_queries(12):
+        response = client.get(WARD_LIST)
+    assert len(response.context["warnings"]) == 6
+
+
 def test_a_beat_officer_sees_the_whole_ward(client, establishment, rita, omar):
     Officer.objects.filter(user=omar).update(
         beat=Beat.objects.create(ward=establishment.ward, name="Khu vực 9")
