@@ -94,6 +94,19 @@ def document_warnings(
     return warnings
 
 
+class LocalDay(models.Func):
+    """The lodging's calendar day of a timestamptz, in SQL (guests.deadlines.local_day). The zone
+    is a literal, not a parameter: the expression is immutable, so an index may use it."""
+
+    template = "((%(expressions)s) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    output_field = models.DateField()
+
+
+# A visa that ends before the local day of the expected departure: the condition of an index,
+# so written once, in the same words for the index and the query (the planner matches them).
+VISA_BEFORE_DEPARTURE = models.Q(visa_expiry__lt=LocalDay("expected_departure"))
+
+
 class DeclarationQuerySet(models.QuerySet["Declaration"]):
     def staying(self) -> DeclarationQuerySet:
         """Guests who have not checked out."""
@@ -254,6 +267,27 @@ class Declaration(models.Model):
                 fields=["establishment", "-late", "filed_at", "id"],
                 condition=models.Q(review_status="pending"),
                 name="declaration_inbox",
+            ),
+            # The visa-expiry warnings (immigration.warnings): a staying foreigner whose visa ends
+            # within days (a range on visa_expiry) ...
+            models.Index(
+                fields=["establishment", "visa_expiry"],
+                condition=models.Q(
+                    kind=DeclarationKind.FOREIGNER,
+                    departed_at__isnull=True,
+                    visa_expiry__isnull=False,
+                ),
+                name="declaration_visa_ending",
+            ),
+            # ... or before the expected departure, whenever that is: a clause of the row alone,
+            # so it is the index's predicate. The local day of a timestamptz in a named zone is
+            # immutable (timezone(text, timestamptz)), so PostgreSQL accepts it here; the query
+            # writes the same VISA_BEFORE_DEPARTURE for the planner to match.
+            models.Index(
+                fields=["establishment"],
+                condition=models.Q(kind=DeclarationKind.FOREIGNER, departed_at__isnull=True)
+                & VISA_BEFORE_DEPARTURE,
+                name="declaration_visa_short",
             ),
         ]
 

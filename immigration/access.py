@@ -17,14 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from establishments.access import establishment_for
+from establishments.access import establishment_for, owned_establishment
 from establishments.models import Establishment
 from establishments.models import Status as EstablishmentStatus
 from luutru.models import ESTABLISHMENT_ROLES, ImmigrationOfficer, Province, Role, User
-from wards.access import officer_ward_or_403
+from wards.access import commanded_ward_or_403, officer_ward_or_403
 
 from .models import (
     Application,
@@ -34,6 +34,7 @@ from .models import (
     SponsorStaff,
     SponsorStatus,
     State,
+    Survey,
 )
 
 
@@ -137,3 +138,51 @@ def sponsors_for(user: User) -> QuerySet[Sponsor]:
 
 def get_sponsor_for_user(user: User, pk: int) -> Sponsor:
     return get_object_or_404(sponsors_for(user), pk=pk)
+
+
+# --- listening: the opinion surveys (immigration.listening) -------------------------------------
+
+
+def survey_area_or_403(user: User) -> dict:
+    """The area whose surveys the user reads: an immigration officer's province, a ward
+    officer's or commander's ward (as a filter of Survey)."""
+    if user.is_authenticated and user.role == Role.IMMIGRATION_OFFICER:
+        return {"province": office_province_or_403(user)}
+    return {"ward": officer_ward_or_403(user)}
+
+
+def survey_author_area_or_403(user: User) -> dict:
+    """Where the user may send a survey: the office to its province, a commander to the
+    ward; a ward officer reads the results but does not send."""
+    if user.is_authenticated and user.role == Role.IMMIGRATION_OFFICER:
+        return {"province": office_province_or_403(user)}
+    return {"ward": commanded_ward_or_403(user)}
+
+
+def surveys_for(user: User) -> QuerySet[Survey]:
+    return Survey.objects.filter(**survey_area_or_403(user)).select_related(
+        "province", "ward__province"
+    )
+
+
+def get_survey_for_user(user: User, pk: int) -> Survey:
+    """A survey of the user's area; another province's or ward's is a 404. A ward's survey is
+    its police's: to an immigration officer it is a 403, as the route is to anyone but them."""
+    area = survey_area_or_403(user)
+    if "province" in area and Survey.objects.filter(pk=pk, ward__isnull=False).exists():
+        raise PermissionDenied
+    return get_object_or_404(surveys_for(user), pk=pk)
+
+
+def surveys_to_answer(user: User) -> tuple[Establishment, QuerySet[Survey]]:
+    """The owner's lodging and the surveys sent to it: its ward's and its province's."""
+    establishment = owned_establishment(user)
+    ward = establishment.ward
+    return establishment, Survey.objects.filter(
+        Q(ward=ward) | Q(province_id=ward.province_id)
+    ).select_related("province", "ward")
+
+
+def get_survey_to_answer(user: User, pk: int) -> tuple[Establishment, Survey]:
+    establishment, surveys = surveys_to_answer(user)
+    return establishment, get_object_or_404(surveys, pk=pk)

@@ -295,3 +295,61 @@ def make_feedback_thread(*, establishment: Establishment, by: User):
         body="Nội dung",
         at=timezone.now(),
     )
+
+
+# --- immigration: visa warnings and listening (immigration.warnings, immigration.listening) -----
+
+
+def make_foreign_guest(
+    *,
+    establishment: Establishment,
+    by: User,
+    visa_expiry,
+    days_to_departure: int = 2,
+    **fields,
+):
+    """A staying foreign guest with a visa ending on ``visa_expiry``, leaving in
+    ``days_to_departure`` days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guests.models import Declaration
+
+    arrival = timezone.now() - timedelta(hours=1)
+    declaration = make_declaration(
+        establishment=establishment,
+        by=by,
+        kind="foreigner",
+        arrival=arrival,
+        expected_departure=arrival + timedelta(days=days_to_departure),
+        **fields,
+    )
+    Declaration.objects.filter(pk=declaration.pk).update(visa_expiry=visa_expiry)
+    declaration.visa_expiry = visa_expiry
+    return declaration
+
+
+def make_survey(
+    *,
+    author: User,
+    ward: Ward | None = None,
+    province: Province | None = None,
+    title: str = "Thủ tục khai báo tạm trú",
+    question: str = "Quý cơ sở đánh giá thế nào về thủ tục khai báo tạm trú trực tuyến?",
+    days_open: int = 14,
+):
+    """An opinion survey of a ward (or a province), sent as its author would."""
+    from datetime import timedelta
+
+    from immigration.listening import services as listening
+
+    return listening.send_survey(
+        author=author,
+        title=title,
+        question=question,
+        closes_at=listening.closing_time(timezone.localdate() + timedelta(days=days_open)),
+        at=timezone.now(),
+        ward=ward,
+        province=province,
+    )

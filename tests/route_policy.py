@@ -34,6 +34,9 @@ class Policy:
     denied: str = "403"
     # Roles turned away only after the object is fetched: the other side's id is a 404 to them.
     fetches_first: frozenset[str] = frozenset()
+    # Roles to whom every object of the row's kind is someone else's (a sponsor, before a
+    # lodging's application): a 404 on both sides, as for the other side's ids.
+    strangers: frozenset[str] = frozenset()
 
 
 def only(*roles: str) -> frozenset[str]:
@@ -138,6 +141,21 @@ POLICY: dict[str, Policy] = {
     # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
     "immigration:applications":         Policy(DESK | {SPONSOR}),
     "immigration:new":                  Policy(DESK | {SPONSOR}, BOTH),
+    # --- immigration: visa-expiry warnings (immigration.warnings) --------------------------------
+    "immigration:visa_warnings":        Policy(DESK),
+    "immigration:ward_visa_warnings":   Policy(POLICE),
+    # --- immigration: ratings and opinion surveys (immigration.listening) ------------------------
+    # A sponsor rates its own applications; the table's is a lodging's, a stranger's to it.
+    "immigration:rate":                 Policy(DESK, BOTH, "immigration application",
+                                               strangers=only(SPONSOR)),
+    "immigration:ratings":              Policy(only(IMMIGRATION)),
+    # The office reads and sends its province's surveys; the table's survey is a ward's, which
+    # is its police's only (a 403 to the office).
+    "immigration:surveys":              Policy(POLICE | {IMMIGRATION}),
+    "immigration:survey_new":           Policy(only(COMMANDER, IMMIGRATION), BOTH),
+    "immigration:survey":               Policy(POLICE, GET, "survey"),
+    "immigration:surveys_open":         Policy(only(OWNER)),
+    "immigration:survey_answer":        Policy(only(OWNER), BOTH, "survey"),
     # --- the site administrator -----------------------------------------------------------------
     # Django's admin sends anyone else to its login page, which refuses them (403).
     "admin:index":                      Policy(only(ADMIN), denied="admin login"),

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import RegisterClosing
+from immigration.models import State as ImmigrationState
 from luutru.models import Beat
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -145,6 +146,10 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
             closed_by=desk,
             closed_at=now,
         ).pk,
+        "immigration application": f.make_immigration_application(
+            establishment=establishment, by=desk, state=ImmigrationState.SUBMITTED
+        ).pk,
+        "survey": f.make_survey(ward=ward, author=officer).pk,
     }
 
 
@@ -263,6 +268,8 @@ def test_users_who_owe_a_second_factor_are_sent_to_enrol_or_verify(cast, objects
 def expectation(policy: Policy, role: str, method: str, side: str) -> str:
     if method not in policy.methods:
         return "405"
+    if role in policy.strangers:
+        return "404"
     if policy.who is PUBLIC or role in policy.who:
         return "works" if side == "own" else "404"
     if side == "other" and role in policy.fetches_first:

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.visa_warnings, name="visa_warnings"),
+    path("ward/", views.ward_visa_warnings, name="ward_visa_warnings"),
+]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import Declaration, RegisterClosing
+from immigration.models import State as ImmigrationState
 from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -38,6 +39,8 @@ class World:
     batch_pk: int
     closing_pk: int
     spare_staff_pk: int
+    immigration_application_pk: int
+    survey_pk: int
 
 
 @pytest.fixture
@@ -91,6 +94,10 @@ def world(establishment, rita, alice, omar) -> World:
             closed_at=now,
         ).pk,
         spare_staff_pk=spare.staff.pk,
+        immigration_application_pk=f.make_immigration_application(
+            establishment=establishment, by=rita, state=ImmigrationState.SUBMITTED
+        ).pk,
+        survey_pk=f.make_survey(ward=ward, author=omar).pk,
     )
 
 
@@ -137,6 +144,8 @@ def object_ids(world: World, establishment) -> dict[str, int]:
         "beat": world.beat.pk,
         "import batch": world.batch_pk,
         "register closing": world.closing_pk,
+        "immigration application": world.immigration_application_pk,
+        "survey": world.survey_pk,
     }
 
 

@@ -592,6 +592,39 @@ def cases(world, establishment, ward, rita, alice, omar, cora, other_establishme
             {**period, "table": "establishments", "sort": "name"},
             {"table": ["days", "establishments", "x"]},
         ),
+        # --- immigration: ratings and surveys (immigration.listening) ---------------------------
+        "survey": Case(
+            "cora",
+            "POST",
+            reverse("immigration:survey_new"),
+            {
+                "title": "Khảo sát",
+                "question": "Quý cơ sở thấy thế nào?",
+                "open_until": (today + timedelta(days=7)).isoformat(),
+            },
+            {"open_until": DATES},
+        ),
+        "survey answer": Case(
+            "alice",
+            "POST",
+            reverse("immigration:survey_answer", args=[world.survey_pk]),
+            {"score": "4", "comment": "Tốt"},
+            {"score": NUMBERS},
+        ),
+        "rating": Case(
+            "alice",
+            "POST",
+            reverse(
+                "immigration:rate",
+                args=[
+                    f.make_immigration_application(
+                        establishment=establishment, by=alice, state="approved"
+                    ).pk
+                ],
+            ),
+            {"rating-score": "5", "rating-comment": "Nhanh"},
+            {"rating-score": NUMBERS},
+        ),
     }
 
 
@@ -646,6 +679,9 @@ FORMS = [
     "access log filters",
     "statistics",
     "statistics export",
+    "survey",
+    "survey answer",
+    "rating",
 ]
 
 # The filing forms have the most fields and rules: they get more examples.
