@@ -34,6 +34,9 @@ class Policy:
     denied: str = "403"
     # Roles turned away only after the object is fetched: the other side's id is a 404 to them.
     fetches_first: frozenset[str] = frozenset()
+    # Roles the route serves for objects of their own kind that the table's objects are not
+    # (a sponsoring organisation, beside a lodging's application): a 404 on both sides.
+    not_theirs: frozenset[str] = frozenset()
 
 
 def only(*roles: str) -> frozenset[str]:
@@ -138,6 +141,19 @@ POLICY: dict[str, Policy] = {
     # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
     "immigration:applications":         Policy(DESK | {SPONSOR}),
     "immigration:new":                  Policy(DESK | {SPONSOR}, BOTH),
+    "immigration:detail":               Policy(DESK | {SPONSOR}, GET, "immigration application",
+                                               not_theirs=only(SPONSOR)),
+    "immigration:edit":                 Policy(DESK | {SPONSOR}, BOTH, "immigration application",
+                                               not_theirs=only(SPONSOR)),
+    "immigration:submit":               Policy(DESK | {SPONSOR}, POST, "immigration application",
+                                               not_theirs=only(SPONSOR)),
+    "immigration:withdraw":             Policy(DESK | {SPONSOR}, BOTH, "immigration application",
+                                               not_theirs=only(SPONSOR)),
+    # The files: the applicant's, and the office's of its province.
+    "immigration:attachment":           Policy(DESK | {SPONSOR, IMMIGRATION}, GET, "attachment",
+                                               not_theirs=only(SPONSOR)),
+    "immigration:attachment_delete":    Policy(DESK | {SPONSOR}, POST, "attachment",
+                                               not_theirs=only(SPONSOR)),
     # --- the site administrator -----------------------------------------------------------------
     # Django's admin sends anyone else to its login page, which refuses them (403).
     "admin:index":                      Policy(only(ADMIN), denied="admin login"),

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import RegisterClosing
+from immigration.models import State
 from luutru.models import Beat
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -148,11 +149,30 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
     }
 
 
+def _immigration_objects(*, by, **applicant) -> dict[str, int]:
+    """A submitted application (the office can open it; the applicant's edit pages answer
+    "no longer editable") and a file of it."""
+    application = f.make_immigration_application(by=by, state=State.SUBMITTED, **applicant)
+    return {
+        "immigration application": application.pk,
+        "attachment": f.make_immigration_attachment(application=application, by=by).pk,
+    }
+
+
 @pytest.fixture
 def objects(establishment, other_establishment, rita, ron, omar, otto) -> dict[str, dict]:
+    # The other side's application is another province's organisation's: a stranger to the
+    # lodging, to sam's organisation and to ivan's office alike.
+    far = f.make_sponsor(province=f.make_province(code=79, name="Thành phố Hồ Chí Minh"))
     return {
-        "own": _objects_of(establishment, desk=rita, officer=omar, n=1),
-        "other": _objects_of(other_establishment, desk=ron, officer=otto, n=2),
+        "own": {
+            **_objects_of(establishment, desk=rita, officer=omar, n=1),
+            **_immigration_objects(establishment=establishment, by=rita),
+        },
+        "other": {
+            **_objects_of(other_establishment, desk=ron, officer=otto, n=2),
+            **_immigration_objects(sponsor=far, by=f.make_sponsor_account(sponsor=far)),
+        },
     }
 
 
@@ -263,6 +283,8 @@ def test_users_who_owe_a_second_factor_are_sent_to_enrol_or_verify(cast, objects
 def expectation(policy: Policy, role: str, method: str, side: str) -> str:
     if method not in policy.methods:
         return "405"
+    if role in policy.not_theirs:
+        return "404"
     if policy.who is PUBLIC or role in policy.who:
         return "works" if side == "own" else "404"
     if side == "other" and role in policy.fetches_first:

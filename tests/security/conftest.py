@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import Declaration, RegisterClosing
+from immigration.models import State
 from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -38,6 +39,8 @@ class World:
     batch_pk: int
     closing_pk: int
     spare_staff_pk: int
+    immigration_application_pk: int = 0
+    attachment_pk: int = 0
 
 
 @pytest.fixture
@@ -61,6 +64,11 @@ def world(establishment, rita, alice, omar) -> World:
         room="202",
     )
     spare = f.make_staff(establishment=establishment, username="spare-desk")
+    # Submitted, so the office opens it too; a file of it.
+    immigration_application = f.make_immigration_application(
+        establishment=establishment, by=rita, state=State.SUBMITTED
+    )
+    attachment = f.make_immigration_attachment(application=immigration_application, by=rita)
     return World(
         citizen=citizen,
         foreigner=foreigner,
@@ -91,6 +99,8 @@ def world(establishment, rita, alice, omar) -> World:
             closed_at=now,
         ).pk,
         spare_staff_pk=spare.staff.pk,
+        immigration_application_pk=immigration_application.pk,
+        attachment_pk=attachment.pk,
     )
 
 
@@ -137,6 +147,8 @@ def object_ids(world: World, establishment) -> dict[str, int]:
         "beat": world.beat.pk,
         "import batch": world.batch_pk,
         "register closing": world.closing_pk,
+        "immigration application": world.immigration_application_pk,
+        "attachment": world.attachment_pk,
     }
 
 
@@ -150,6 +162,8 @@ def page_urls(who: str, world: World, establishment) -> list[tuple[str, str]]:
             continue
         if policy.who is not None and role not in policy.who:
             continue
+        if policy.obj and role in policy.not_theirs:
+            continue  # the world's objects are the lodging's
         if policy.obj:
             urls.append((name, reverse(name, kwargs={"pk": ids[policy.obj]})))
         else:
