@@ -3,9 +3,12 @@ submission, its withdrawal, its page, and its files."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -117,6 +120,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": list(application.events.select_related("actor")),
             "attachments": list(application.attachments.defer("content")),
             "waiting": application.state in WAITING_STATES,
+            # due_at is the midnight that ends the last working day: that day is shown.
+            "due_day": (
+                timezone.localtime(application.due_at - timedelta(microseconds=1)).date()
+                if application.due_at
+                else None
+            ),
         },
     )
 

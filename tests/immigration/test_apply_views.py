@@ -550,7 +550,7 @@ def test_a_complete_draft_is_submitted(client, rita, establishment, frozen_clock
     assert timezone.localtime(application.due_at).date() == date(2026, 12, 15)
     page = client.get(response["Location"]).content.decode()
     assert "Submitted to the immigration office." in page
-    assert "The office answers by" in page
+    assert "The office answers by the end of <strong>14/12/2026</strong>" in page
 
 
 def test_a_visa_needs_no_supporting_document(client, rita, establishment):
