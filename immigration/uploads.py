@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -91,7 +92,7 @@ def check_upload(uploaded: UploadedFile, *, kind: str) -> CheckedFile:
     if not data:
         raise ValidationError(_("The file is empty."), code="empty")
     extension = PurePath(uploaded.name or "").suffix.lower()
-    stem = PurePath(uploaded.name or "").stem[:80] or str(kind)
+    stem = _safe_stem(uploaded.name or "") or str(kind)
     if data.startswith(b"%PDF-"):
         if kind == AttachmentKind.PHOTO:
             raise ValidationError(
@@ -108,6 +109,13 @@ def check_upload(uploaded: UploadedFile, *, kind: str) -> CheckedFile:
     image_format = _image_format(data)
     _check_extension(extension, IMAGE_FORMATS[image_format], _("an image"))
     return CheckedFile(f"{stem}.jpg", _reencode_image(data), "image/jpeg")
+
+
+def _safe_stem(name: str) -> str:
+    """The file's name without its extension, as letters (any script), digits and a few
+    signs: it is shown on the page and sent back in a header."""
+    stem = PurePath(name.replace("\\", "/")).stem
+    return re.sub(r"[^\w\-. ()]+", "_", stem).strip(" ._")[:80]
 
 
 def _check_extension(extension: str, allowed: tuple[str, ...], what) -> None:

@@ -19,7 +19,7 @@ from luutru.http import is_id
 from luutru.models import User
 
 from ..access import Applicant, applicant_or_403, get_application_for_user, get_attachment_for_user
-from ..models import WAITING_STATES, Application, Kind, State
+from ..models import FINAL_STATES, WAITING_STATES, Application, Kind, State
 from ..services import StaleState
 from . import services
 from .fields import IDENTITY
@@ -104,8 +104,18 @@ def new(request: HttpRequest) -> HttpResponse:
             return redirect("immigration:edit", application.pk)
     else:
         form = NewApplicationForm(initial=initial, guests=guests)
+    already = None
+    if chosen is not None:
+        already = (
+            Application.objects.filter(declaration=chosen, **applicant.scope())
+            .exclude(state__in=FINAL_STATES)
+            .order_by("-updated_at")
+            .first()
+        )
     return render(
-        request, "immigration/apply/new.html", {"form": form, "chosen": chosen, "guests": guests}
+        request,
+        "immigration/apply/new.html",
+        {"form": form, "chosen": chosen, "guests": guests, "already": already},
     )
 
 

@@ -180,3 +180,10 @@ def test_whatever_follows_an_image_is_dropped(tail):
         assert error.code == "markup"
     else:
         assert not checked.content.endswith(tail) or len(tail) < 3
+
+
+def test_it_keeps_a_plain_version_of_the_name():
+    checked = uploads.check_upload(upload("..\\Hộ chiếu <1>\x00.JPG", image_bytes()), kind=PHOTO)
+    assert checked.name == "Hộ chiếu _1.jpg"
+    checked = uploads.check_upload(upload("....jpg", image_bytes()), kind=PHOTO)
+    assert checked.name == "photo.jpg"

@@ -170,6 +170,17 @@ def test_it_starts_a_draft_prefilled_from_the_declaration(client, rita, establis
     assert application.declaration == guest and application.created_by == rita
 
 
+def test_the_page_points_to_the_guests_open_application(client, rita, establishment):
+    guest = foreign_guest(establishment, rita)
+    f.login(client, rita)
+    client.post(reverse("immigration:new"), {"kind": "stay_extension", "declaration": guest.pk})
+    application = Application.objects.get()
+
+    page = client.get(reverse("immigration:new"), {"declaration": guest.pk}).content.decode()
+
+    assert "already has an open application" in page and application.reference in page
+
+
 def test_the_edit_page_shows_the_prefilled_identity_as_a_summary(client, rita, establishment):
     guest = foreign_guest(establishment, rita)
     f.login(client, rita)
@@ -395,6 +406,23 @@ def test_a_bad_file_is_an_error_on_its_field_and_keeps_the_rest(client, rita, es
     assert "empty" in str(form.errors["supporting"])
     assert 'value="Maria Rossi"' in response.content.decode()
     assert list(Attachment.objects.all()) == [kept]
+
+
+def test_a_file_over_5_mb_is_an_error_on_its_field_not_a_refused_request(
+    client, rita, establishment
+):
+    application = draft(establishment, rita)
+    f.login(client, rita)
+    big = jpeg(tail=b"\0" * (6 * 1024 * 1024))
+
+    response = client.post(
+        reverse("immigration:edit", args=[application.pk]),
+        {"action": "save", "full_name": "Maria Rossi", "supporting": big},
+    )
+
+    assert response.status_code == 200
+    assert "larger than 5 MB" in str(response.context["form"].errors["supporting"])
+    assert not Attachment.objects.exists()
 
 
 def test_the_files_of_an_application_have_a_total_limit(client, rita, establishment, settings):
