@@ -166,7 +166,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleState:
         return _stale(request, application)
     if request.POST.get("action") == "submit":
-        return _submit(request, application, form)
+        return _submit(request, application, saved=True)
     messages.success(request, _("Draft saved."))
     return redirect("immigration:edit", application.pk)
 
@@ -177,15 +177,15 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     _applicant, application = _own_application(request, pk)
     if not application.is_editable:
         return _not_editable(request, application)
-    return _submit(request, application, None)
+    return _submit(request, application)
 
 
-def _submit(
-    request: HttpRequest, application: Application, form: ApplicationForm | None
-) -> HttpResponse:
+def _submit(request: HttpRequest, application: Application, *, saved: bool = False) -> HttpResponse:
     """Check everything at once: each missing piece is named at the top and on its field."""
     missing = services.missing_pieces(application)
     if missing:
+        if saved:
+            messages.info(request, _("Draft saved."))
         # The saved values, bound again, so each missing field carries its error.
         form = _bound_to_stored(application)
         for piece in missing:
