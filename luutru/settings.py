@@ -184,7 +184,10 @@ TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # proxy in front should refuse a little above the largest (see the README).
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
 UPLOAD_BODY_MAX_BYTES = env_int("UPLOAD_BODY_MAX_BYTES", 11 * 1024 * 1024)
-UPLOAD_VIEWS = frozenset({"guests:import"})
+UPLOAD_VIEWS = frozenset({"guests:import", "immigration:edit"})
+# The files of an immigration application (immigration.uploads): each, and all together.
+IMMIGRATION_UPLOAD_MAX_BYTES = env_int("IMMIGRATION_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+IMMIGRATION_APPLICATION_MAX_BYTES = env_int("IMMIGRATION_APPLICATION_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 CSRF_FAILURE_VIEW = "luutru.views.csrf_failure"
 

@@ -353,3 +353,28 @@ def make_survey(
         ward=ward,
         province=province,
     )
+
+
+def make_immigration_attachment(*, application, by: User, kind: str = "passport_page"):
+    """A small JPEG stored on ``application`` as the upload check would store it."""
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    from immigration.models import Attachment
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="JPEG")
+    content = out.getvalue()
+    return Attachment.objects.create(
+        application=application,
+        kind=kind,
+        name=f"{kind}.jpg",
+        content_type="image/jpeg",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=by,
+        uploaded_at=timezone.now(),
+    )

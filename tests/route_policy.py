@@ -156,6 +156,19 @@ POLICY: dict[str, Policy] = {
     "immigration:survey":               Policy(POLICE, GET, "survey"),
     "immigration:surveys_open":         Policy(only(OWNER)),
     "immigration:survey_answer":        Policy(only(OWNER), BOTH, "survey"),
+    "immigration:detail":               Policy(DESK | {SPONSOR}, GET, "immigration application",
+                                               strangers=only(SPONSOR)),
+    "immigration:edit":                 Policy(DESK | {SPONSOR}, BOTH, "immigration application",
+                                               strangers=only(SPONSOR)),
+    "immigration:submit":               Policy(DESK | {SPONSOR}, POST, "immigration application",
+                                               strangers=only(SPONSOR)),
+    "immigration:withdraw":             Policy(DESK | {SPONSOR}, BOTH, "immigration application",
+                                               strangers=only(SPONSOR)),
+    # The files: the applicant's, and the office's of its province.
+    "immigration:attachment":           Policy(DESK | {SPONSOR, IMMIGRATION}, GET, "attachment",
+                                               strangers=only(SPONSOR)),
+    "immigration:attachment_delete":    Policy(DESK | {SPONSOR}, POST, "attachment",
+                                               strangers=only(SPONSOR)),
     # --- the site administrator -----------------------------------------------------------------
     # Django's admin sends anyone else to its login page, which refuses them (403).
     "admin:index":                      Policy(only(ADMIN), denied="admin login"),

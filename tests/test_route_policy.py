@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import RegisterClosing
-from immigration.models import State as ImmigrationState
+from immigration.models import State
 from luutru.models import Beat
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -146,18 +146,34 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
             closed_by=desk,
             closed_at=now,
         ).pk,
-        "immigration application": f.make_immigration_application(
-            establishment=establishment, by=desk, state=ImmigrationState.SUBMITTED
-        ).pk,
         "survey": f.make_survey(ward=ward, author=officer).pk,
+    }
+
+
+def _immigration_objects(*, by, **applicant) -> dict[str, int]:
+    """A submitted application (the office can open it; the applicant's edit pages answer
+    "no longer editable") and a file of it."""
+    application = f.make_immigration_application(by=by, state=State.SUBMITTED, **applicant)
+    return {
+        "immigration application": application.pk,
+        "attachment": f.make_immigration_attachment(application=application, by=by).pk,
     }
 
 
 @pytest.fixture
 def objects(establishment, other_establishment, rita, ron, omar, otto) -> dict[str, dict]:
+    # The other side's application is another province's organisation's: a stranger to the
+    # lodging, to sam's organisation and to ivan's office alike.
+    far = f.make_sponsor(province=f.make_province(code=79, name="Thành phố Hồ Chí Minh"))
     return {
-        "own": _objects_of(establishment, desk=rita, officer=omar, n=1),
-        "other": _objects_of(other_establishment, desk=ron, officer=otto, n=2),
+        "own": {
+            **_objects_of(establishment, desk=rita, officer=omar, n=1),
+            **_immigration_objects(establishment=establishment, by=rita),
+        },
+        "other": {
+            **_objects_of(other_establishment, desk=ron, officer=otto, n=2),
+            **_immigration_objects(sponsor=far, by=f.make_sponsor_account(sponsor=far)),
+        },
     }
 
 

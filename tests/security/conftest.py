@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import Declaration, RegisterClosing
-from immigration.models import State as ImmigrationState
+from immigration.models import State
 from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -39,8 +39,9 @@ class World:
     batch_pk: int
     closing_pk: int
     spare_staff_pk: int
-    immigration_application_pk: int
     survey_pk: int
+    immigration_application_pk: int = 0
+    attachment_pk: int = 0
 
 
 @pytest.fixture
@@ -64,6 +65,11 @@ def world(establishment, rita, alice, omar) -> World:
         room="202",
     )
     spare = f.make_staff(establishment=establishment, username="spare-desk")
+    # Submitted, so the office opens it too; a file of it.
+    immigration_application = f.make_immigration_application(
+        establishment=establishment, by=rita, state=State.SUBMITTED
+    )
+    attachment = f.make_immigration_attachment(application=immigration_application, by=rita)
     return World(
         citizen=citizen,
         foreigner=foreigner,
@@ -94,10 +100,9 @@ def world(establishment, rita, alice, omar) -> World:
             closed_at=now,
         ).pk,
         spare_staff_pk=spare.staff.pk,
-        immigration_application_pk=f.make_immigration_application(
-            establishment=establishment, by=rita, state=ImmigrationState.SUBMITTED
-        ).pk,
         survey_pk=f.make_survey(ward=ward, author=omar).pk,
+        immigration_application_pk=immigration_application.pk,
+        attachment_pk=attachment.pk,
     )
 
 
@@ -146,6 +151,7 @@ def object_ids(world: World, establishment) -> dict[str, int]:
         "register closing": world.closing_pk,
         "immigration application": world.immigration_application_pk,
         "survey": world.survey_pk,
+        "attachment": world.attachment_pk,
     }
 
 
@@ -159,6 +165,8 @@ def page_urls(who: str, world: World, establishment) -> list[tuple[str, str]]:
             continue
         if policy.who is not None and role not in policy.who:
             continue
+        if policy.obj and role in policy.strangers:
+            continue  # the world's objects are the lodging's
         if policy.obj:
             urls.append((name, reverse(name, kwargs={"pk": ids[policy.obj]})))
         else:

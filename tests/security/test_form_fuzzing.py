@@ -194,6 +194,41 @@ ROOMS = ["\x00", "2\x0001", "201 ", "%", "_", "201' --", "x" * 5000]
 NEXT = ["/", "//evil.example", "https://evil.example/", "javascript:alert(1)", "/\x00", "\\\\x"]
 
 
+IMMIGRATION_DRAFT = {
+    "full_name": "SMITH John",
+    "sex": "M",
+    "birth_date": "1980-05-06",
+    "nationality": "GB",
+    "passport_number": "X1234567",
+    "passport_expiry": "2031-01-01",
+    "permit_type": "visa",
+    "permit_number": "V123",
+    "permit_expiry": "2027-01-01",
+    "entry_date": "2026-01-01",
+    "purpose": "DL",
+    "requested_until": "2027-03-01",
+    "address": "12 Hàng Bạc",
+    "sponsor_phone": "+84 24 3826 0000",
+}
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+# Files for the upload fields: junk, a real image under many names, a page after an image.
+FILES = st.builds(
+    SimpleUploadedFile,
+    st.sampled_from(["a.jpg", "a.png", "a.pdf", "a", "a.html", "../../a.png", "\x00.png"]),
+    st.one_of(
+        st.binary(max_size=200),
+        st.just(PNG_BYTES),
+        st.binary(max_size=50).map(lambda tail: PNG_BYTES + tail),
+        st.just(PNG_BYTES + b"<html><script>x</script>"),
+        st.binary(max_size=100).map(lambda junk: b"%PDF-1.4\n" + junk),
+    ),
+)
+
+
 def _totp_owing(user) -> Callable[[], Client]:
     """A client logged in with the password only."""
 
@@ -222,6 +257,7 @@ def cases(world, establishment, ward, rita, alice, omar, cora, other_establishme
     verifying_device = f.enrol_totp(verifying)
     reset_url = set_password_path(f.make_staff(establishment=establishment, username="newbie"))
     today = timezone.localdate()
+    immigration_draft = f.make_immigration_application(establishment=establishment, by=rita)
     period = {"date_from": (today - timedelta(days=7)).isoformat(), "date_to": today.isoformat()}
     foreigner_filing = {
         "action": "file",
@@ -625,6 +661,39 @@ def cases(world, establishment, ward, rita, alice, omar, cora, other_establishme
             {"rating-score": "5", "rating-comment": "Nhanh"},
             {"rating-score": NUMBERS},
         ),
+        # --- immigration applicants ------------------------------------------------------------
+        "immigration application start": Case(
+            "rita",
+            "POST",
+            reverse("immigration:new") + f"?kind=visa&declaration={foreigner.pk}",
+            {"kind": "stay_extension", "declaration": str(foreigner.pk)},
+            {"kind": ["visa", "x", ""], "declaration": [*IDS, str(citizen.pk)]},
+        ),
+        "immigration draft": Case(
+            "rita",
+            "POST",
+            reverse("immigration:edit", args=[immigration_draft.pk]),
+            {
+                "action": "submit",
+                **IMMIGRATION_DRAFT,
+                "ward": str(ward.pk),
+                "passport_page": SimpleUploadedFile("p.jpg", PNG_BYTES),
+            },
+            {
+                "action": ["save", "submit", "x"],
+                "ward": IDS,
+                "passport_page": FILES,
+                "photo": FILES,
+                "supporting": FILES,
+                "nationality": ["GB", "gbr", "XXA", "ZZ", "VN"],
+            },
+        ),
+        "immigration withdrawal": Case(
+            "rita",
+            "POST",
+            reverse("immigration:withdraw", args=[world.immigration_application_pk]),
+            {"confirm": "on"},
+        ),
     }
 
 
@@ -682,6 +751,9 @@ FORMS = [
     "survey",
     "survey answer",
     "rating",
+    "immigration application start",
+    "immigration draft",
+    "immigration withdrawal",
 ]
 
 # The filing forms have the most fields and rules: they get more examples.
