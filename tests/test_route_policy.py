@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import RegisterClosing
+from immigration.models import SponsorStatus
+from immigration.models import State as ImmigrationState
 from luutru.models import Beat
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -136,6 +138,7 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
             filename="guests.csv",
             content=f"batch {n}\n".encode(),
         ).pk,
+        **_immigration_objects_of(establishment, desk=desk, n=n),
         "register closing": RegisterClosing.objects.create(
             establishment=establishment,
             day=today - timedelta(days=2),
@@ -145,6 +148,22 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
             closed_by=desk,
             closed_at=now,
         ).pk,
+    }
+
+
+def _immigration_objects_of(establishment, *, desk, n: int) -> dict[str, int]:
+    """The immigration app's objects of one side. Both wards are in Hà Nội, so the other
+    side's sponsor is registered in another province: another office's."""
+    province = establishment.ward.province
+    if n != 1:
+        province = f.make_province(code=79, name="Thành phố Hồ Chí Minh")
+    application = f.make_immigration_application(
+        establishment=establishment, by=desk, state=ImmigrationState.SUBMITTED
+    )
+    return {
+        "immigration application": application.pk,
+        "confirmation": f.make_residence_confirmation(application=application, by=desk).pk,
+        "sponsor": f.make_sponsor(province=province, status=SponsorStatus.PENDING).pk,
     }
 
 
@@ -263,6 +282,8 @@ def test_users_who_owe_a_second_factor_are_sent_to_enrol_or_verify(cast, objects
 def expectation(policy: Policy, role: str, method: str, side: str) -> str:
     if method not in policy.methods:
         return "405"
+    if role in dict(policy.alike):
+        return dict(policy.alike)[role]
     if policy.who is PUBLIC or role in policy.who:
         return "works" if side == "own" else "404"
     if side == "other" and role in policy.fetches_first:

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import Declaration, RegisterClosing
+from immigration.models import SponsorStatus
+from immigration.models import State as ImmigrationState
 from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -38,6 +40,9 @@ class World:
     batch_pk: int
     closing_pk: int
     spare_staff_pk: int
+    immigration_application_pk: int
+    confirmation_pk: int
+    sponsor_pk: int
 
 
 @pytest.fixture
@@ -61,6 +66,9 @@ def world(establishment, rita, alice, omar) -> World:
         room="202",
     )
     spare = f.make_staff(establishment=establishment, username="spare-desk")
+    immigration_application = f.make_immigration_application(
+        establishment=establishment, by=rita, state=ImmigrationState.SUBMITTED
+    )
     return World(
         citizen=citizen,
         foreigner=foreigner,
@@ -91,6 +99,11 @@ def world(establishment, rita, alice, omar) -> World:
             closed_at=now,
         ).pk,
         spare_staff_pk=spare.staff.pk,
+        immigration_application_pk=immigration_application.pk,
+        confirmation_pk=f.make_residence_confirmation(
+            application=immigration_application, by=rita
+        ).pk,
+        sponsor_pk=f.make_sponsor(province=ward.province, status=SponsorStatus.PENDING).pk,
     )
 
 
@@ -137,6 +150,9 @@ def object_ids(world: World, establishment) -> dict[str, int]:
         "beat": world.beat.pk,
         "import batch": world.batch_pk,
         "register closing": world.closing_pk,
+        "immigration application": world.immigration_application_pk,
+        "confirmation": world.confirmation_pk,
+        "sponsor": world.sponsor_pk,
     }
 
 
