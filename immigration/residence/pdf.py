@@ -4,6 +4,7 @@ a QR code of its public verification page."""
 from __future__ import annotations
 
 import io
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from ..models import ResidenceConfirmation
 # and the core PDF fonts have no Vietnamese letters.
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVu"
+# fpdf2 subsets the fonts with fontTools, which tells of every table it prunes.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 GREY = (90, 90, 90)
 BLACK = (0, 0, 0)
 
@@ -66,7 +69,7 @@ class _Document(FPDF):
         bottom = self.get_y() + 4
         self.set_xy(self.l_margin + 64, top)
         self.set_font(FAMILY, "", 11)
-        self.multi_cell(0, 5.5, value, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5.5, value, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_y(max(bottom, self.get_y()) + 3)
 
 
@@ -135,9 +138,9 @@ def render(confirmation: ResidenceConfirmation, *, verify_url: str) -> bytes:
     )
     pdf.item(
         "Thời hạn xác nhận",
-        "Valid",
-        f"từ {_day(issued)} đến {_day(confirmation.valid_until)} "
-        f"(from {_day(issued)} until {_day(confirmation.valid_until)})",
+        "Period of validity",
+        f"từ {_day(issued)} đến {_day(confirmation.valid_until)}\n"
+        f"from {_day(issued)} until {_day(confirmation.valid_until)}",
     )
     pdf.item("Ngày cấp", "Date of issue", _day(issued))
     officer = confirmation.decided_by
@@ -158,7 +161,9 @@ def render(confirmation: ResidenceConfirmation, *, verify_url: str) -> bytes:
     pdf.set_text_color(*GREY)
     pdf.multi_cell(0, 4, "Scan the code to check this confirmation", new_x="LEFT", new_y="NEXT")
     pdf.ln(2)
+    pdf.set_x(pdf.l_margin + 42)
     pdf.set_text_color(*BLACK)
     pdf.set_font(FAMILY, "", 8)
-    pdf.multi_cell(0, 4, verify_url, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4, verify_url, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + 36))
     return bytes(pdf.output())
