@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -63,7 +63,8 @@ def request_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
             _("The police of %(ward)s were asked to confirm the residence.")
             % {"ward": application.ward.name},
         )
-    return redirect(_back(request))
+    # Not redirect(): a "next" that looks like a view name would be reversed.
+    return HttpResponseRedirect(_back(request))
 
 
 # --- the ward police ----------------------------------------------------------------------------

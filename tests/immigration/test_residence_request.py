@@ -162,3 +162,9 @@ def test_the_panel_links_the_paper_once_confirmed(alice, omar, application):
 
 def test_the_panel_has_no_button_for_the_office(ivan, application):
     assert ask(application) not in panel(application, ivan)
+
+
+def test_a_next_that_looks_like_a_view_name_is_only_a_relative_address(client, rita, application):
+    # The fuzzer's find: redirect("0") tried to reverse a view named "0".
+    response = f.login(client, rita).post(ask(application), {"next": "0"})
+    assert response.status_code == 302
