@@ -13,6 +13,8 @@ What every row promises:
 - a role in the row, with the other establishment's or ward's id: 404;
 - a role in the row, with its own id: a 2xx or 3xx (not to the login or 2FA pages), or a 400
   for a POST with an empty body;
+- a role in the row's `alike`: what it says, with either side's id (a sponsor's account is
+  neither establishment's applicant; Hà Nội's immigration office serves both wards);
 - a method the route does not take: 405 for anyone signed in (the decorator answers first);
 - a POST without a CSRF token: 403.
 

@@ -158,3 +158,13 @@ def test_refusal_needs_a_reason_and_mails_it(client, ivan, pending):
 
 def test_the_office_menu_links_to_the_list(client, ivan):
     assert LIST in f.login(client, ivan).get(reverse("immigration:queue")).content.decode()
+
+
+def test_the_list_runs_a_fixed_number_of_queries(client, ivan, ward, django_assert_max_num_queries):
+    now = timezone.now()
+    for n in range(4):
+        f.make_sponsor(province=ward.province, status=SponsorStatus.PENDING, name=f"Chờ {n}")
+        f.make_sponsor(province=ward.province, name=f"Xong {n}", decided_at=now, decided_by=ivan)
+    f.login(client, ivan)
+    with django_assert_max_num_queries(12):
+        assert client.get(LIST).status_code == 200
