@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from establishments.access import establishment_for, owned_establishment
 from establishments.models import Establishment
 from establishments.models import Status as EstablishmentStatus
-from luutru.models import ESTABLISHMENT_ROLES, ImmigrationOfficer, Province, Role, User
+from luutru.models import ESTABLISHMENT_ROLES, WARD_ROLES, ImmigrationOfficer, Province, Role, User
 from wards.access import commanded_ward_or_403, officer_ward_or_403
 
 from .models import (
@@ -186,3 +186,28 @@ def surveys_to_answer(user: User) -> tuple[Establishment, QuerySet[Survey]]:
 def get_survey_to_answer(user: User, pk: int) -> tuple[Establishment, Survey]:
     establishment, surveys = surveys_to_answer(user)
     return establishment, get_object_or_404(surveys, pk=pk)
+
+
+# --- the confirmation of residence (immigration.residence) ---------------------------------------
+
+
+def get_own_application_for_user(user: User, pk: int) -> Application:
+    """An application the user files, as its applicant: the office reads the applications of
+    its province but does not act for their applicants (a 403)."""
+    applicant_or_403(user)
+    return get_application_for_user(user, pk)
+
+
+def issued_confirmations_for(user: User) -> QuerySet[ResidenceConfirmation]:
+    """The confirmations whose PDF the user may open: those of its own applications for an
+    applicant, of its ward for the ward police, of its province's applications for the
+    immigration office."""
+    if user.is_authenticated and user.role in WARD_ROLES:
+        scoped = confirmations_for(user)
+    else:
+        scoped = ResidenceConfirmation.objects.filter(application__in=applications_for(user))
+    return scoped.select_related("application", "ward__province", "decided_by")
+
+
+def get_issued_confirmation_for_user(user: User, pk: int) -> ResidenceConfirmation:
+    return get_object_or_404(issued_confirmations_for(user), pk=pk)

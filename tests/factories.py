@@ -378,3 +378,16 @@ def make_immigration_attachment(*, application, by: User, kind: str = "passport_
         uploaded_by=by,
         uploaded_at=timezone.now(),
     )
+
+
+# --- the confirmation of residence (immigration.residence) ---------------------------------------
+
+
+def make_residence_confirmation(*, application: ImmigrationApplication, by: User, **fields):
+    """An open request of the application's applicant to the police of its address's ward."""
+    from immigration.models import ResidenceConfirmation
+
+    fields.setdefault("requested_at", timezone.now())
+    return ResidenceConfirmation.objects.create(
+        application=application, ward=application.ward, requested_by=by, **fields
+    )

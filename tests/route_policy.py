@@ -34,9 +34,10 @@ class Policy:
     denied: str = "403"
     # Roles turned away only after the object is fetched: the other side's id is a 404 to them.
     fetches_first: frozenset[str] = frozenset()
-    # Roles to whom every object of the row's kind is someone else's (a sponsor, before a
-    # lodging's application): a 404 on both sides, as for the other side's ids.
-    strangers: frozenset[str] = frozenset()
+    # Roles of the row to whom the two sides are alike, with what both get: a sponsor's account
+    # applies for neither establishment ("404" for both), the immigration office of Hà Nội
+    # serves both wards ("works" for both).
+    alike: tuple[tuple[str, str], ...] = ()
 
 
 def only(*roles: str) -> frozenset[str]:
@@ -57,6 +58,10 @@ POLICY: dict[str, Policy] = {
     "establishments:apply":             Policy(PUBLIC, BOTH),
     "establishments:applied":           Policy(PUBLIC),
     "establishments:ward_search":       Policy(PUBLIC),
+    "immigration:sponsor_apply":        Policy(PUBLIC, BOTH),
+    "immigration:sponsor_applied":      Policy(PUBLIC),
+    "immigration:verify":               Policy(PUBLIC),
+    "immigration:verify_code":          Policy(PUBLIC),
     # --- any signed-in user ---------------------------------------------------------------------
     "home":                             Policy(ANY_USER),
     "logout":                           Policy(ANY_USER, POST),
@@ -138,6 +143,10 @@ POLICY: dict[str, Policy] = {
     "wards:stats_export":               Policy(only(COMMANDER)),
     # --- the immigration police -----------------------------------------------------------------
     "immigration:queue":                Policy(only(IMMIGRATION)),
+    "immigration:sponsors":             Policy(only(IMMIGRATION)),
+    "immigration:sponsor":              Policy(only(IMMIGRATION), GET, "sponsor"),
+    "immigration:sponsor_approve":      Policy(only(IMMIGRATION), POST, "sponsor"),
+    "immigration:sponsor_refuse":       Policy(only(IMMIGRATION), POST, "sponsor"),
     # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
     "immigration:applications":         Policy(DESK | {SPONSOR}),
     "immigration:new":                  Policy(DESK | {SPONSOR}, BOTH),
@@ -147,7 +156,7 @@ POLICY: dict[str, Policy] = {
     # --- immigration: ratings and opinion surveys (immigration.listening) ------------------------
     # A sponsor rates its own applications; the table's is a lodging's, a stranger's to it.
     "immigration:rate":                 Policy(DESK, BOTH, "immigration application",
-                                               strangers=only(SPONSOR)),
+                                               alike=((SPONSOR, "404"),)),
     "immigration:ratings":              Policy(only(IMMIGRATION)),
     # The office reads and sends its province's surveys; the table's survey is a ward's, which
     # is its police's only (a 403 to the office).
@@ -157,18 +166,28 @@ POLICY: dict[str, Policy] = {
     "immigration:surveys_open":         Policy(only(OWNER)),
     "immigration:survey_answer":        Policy(only(OWNER), BOTH, "survey"),
     "immigration:detail":               Policy(DESK | {SPONSOR}, GET, "immigration application",
-                                               strangers=only(SPONSOR)),
+                                               alike=((SPONSOR, "404"),)),
     "immigration:edit":                 Policy(DESK | {SPONSOR}, BOTH, "immigration application",
-                                               strangers=only(SPONSOR)),
+                                               alike=((SPONSOR, "404"),)),
     "immigration:submit":               Policy(DESK | {SPONSOR}, POST, "immigration application",
-                                               strangers=only(SPONSOR)),
+                                               alike=((SPONSOR, "404"),)),
     "immigration:withdraw":             Policy(DESK | {SPONSOR}, BOTH, "immigration application",
-                                               strangers=only(SPONSOR)),
+                                               alike=((SPONSOR, "404"),)),
     # The files: the applicant's, and the office's of its province.
     "immigration:attachment":           Policy(DESK | {SPONSOR, IMMIGRATION}, GET, "attachment",
-                                               strangers=only(SPONSOR)),
+                                               alike=((SPONSOR, "404"),)),
     "immigration:attachment_delete":    Policy(DESK | {SPONSOR}, POST, "attachment",
-                                               strangers=only(SPONSOR)),
+                                               alike=((SPONSOR, "404"),)),
+    "immigration:confirmation_request": Policy(DESK | {SPONSOR}, POST, "immigration application",
+                                               alike=((SPONSOR, "404"),)),
+    # --- the confirmation of residence: the ward police, and its paper for all three ----------
+    "immigration:confirmations":        Policy(POLICE),
+    "immigration:confirmation":         Policy(POLICE, GET, "confirmation"),
+    "immigration:confirmation_confirm": Policy(POLICE, POST, "confirmation"),
+    "immigration:confirmation_refuse":  Policy(POLICE, POST, "confirmation"),
+    "immigration:confirmation_pdf":     Policy(DESK | POLICE | {IMMIGRATION, SPONSOR}, GET,
+                                               "confirmation",
+                                               alike=((SPONSOR, "404"), (IMMIGRATION, "works"))),
     # --- the site administrator -----------------------------------------------------------------
     # Django's admin sends anyone else to its login page, which refuses them (403).
     "admin:index":                      Policy(only(ADMIN), denied="admin login"),
@@ -178,7 +197,10 @@ POLICY: dict[str, Policy] = {
 # The pages a user who still owes a second factor may reach (luutru.middleware).
 SECOND_FACTOR_EXEMPT = {"otp_enrol", "otp_verify", "logout", "set_language", "healthz"}
 # Kwargs of routes whose parameters are not an object id.
-FIXED_KWARGS = {"password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}
+FIXED_KWARGS = {
+    "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "immigration:verify_code": {"code": "ABCDEFGHJKLM"},
+}
 
 # Routes whose job is to send the user to the login page.
 ENDS_ON_LOGIN = {"logout"}

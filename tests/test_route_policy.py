@@ -13,6 +13,8 @@ What every row promises:
 - a role in the row, with the other establishment's or ward's id: 404;
 - a role in the row, with its own id: a 2xx or 3xx (not to the login or 2FA pages), or a 400
   for a POST with an empty body;
+- a role in the row's `alike`: what it says, with either side's id (a sponsor's account is
+  neither establishment's applicant; Hà Nội's immigration office serves both wards);
 - a method the route does not take: 405 for anyone signed in (the decorator answers first);
 - a POST without a CSRF token: 403.
 
@@ -32,7 +34,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import RegisterClosing
-from immigration.models import State
+from immigration.models import SponsorStatus, State
 from luutru.models import Beat
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -137,6 +139,7 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
             filename="guests.csv",
             content=f"batch {n}\n".encode(),
         ).pk,
+        **_residence_objects_of(establishment, desk=desk, n=n),
         "register closing": RegisterClosing.objects.create(
             establishment=establishment,
             day=today - timedelta(days=2),
@@ -157,6 +160,22 @@ def _immigration_objects(*, by, **applicant) -> dict[str, int]:
     return {
         "immigration application": application.pk,
         "attachment": f.make_immigration_attachment(application=application, by=by).pk,
+    }
+
+
+def _residence_objects_of(establishment, *, desk, n: int) -> dict[str, int]:
+    """A confirmation of residence asked by one side's lodging (of its ward's police), and a
+    sponsor's registration. Both wards are in Hà Nội, so the other side's sponsor is
+    registered in another province: another office's."""
+    province = establishment.ward.province
+    if n != 1:
+        province = f.make_province(code=79, name="Thành phố Hồ Chí Minh")
+    application = f.make_immigration_application(
+        establishment=establishment, by=desk, state=State.SUBMITTED
+    )
+    return {
+        "confirmation": f.make_residence_confirmation(application=application, by=desk).pk,
+        "sponsor": f.make_sponsor(province=province, status=SponsorStatus.PENDING).pk,
     }
 
 
@@ -284,8 +303,8 @@ def test_users_who_owe_a_second_factor_are_sent_to_enrol_or_verify(cast, objects
 def expectation(policy: Policy, role: str, method: str, side: str) -> str:
     if method not in policy.methods:
         return "405"
-    if role in policy.strangers:
-        return "404"
+    if role in dict(policy.alike):
+        return dict(policy.alike)[role]
     if policy.who is PUBLIC or role in policy.who:
         return "works" if side == "own" else "404"
     if side == "other" and role in policy.fetches_first:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from guests.imports import services as imports
 from guests.models import Declaration, RegisterClosing
-from immigration.models import State
+from immigration.models import SponsorStatus, State
 from luutru.models import Beat, Role
 from tests import factories as f
 from tests.establishments.helpers import make_application
@@ -40,8 +40,10 @@ class World:
     closing_pk: int
     spare_staff_pk: int
     survey_pk: int
-    immigration_application_pk: int = 0
-    attachment_pk: int = 0
+    immigration_application_pk: int
+    attachment_pk: int
+    confirmation_pk: int
+    sponsor_pk: int
 
 
 @pytest.fixture
@@ -103,6 +105,10 @@ def world(establishment, rita, alice, omar) -> World:
         survey_pk=f.make_survey(ward=ward, author=omar).pk,
         immigration_application_pk=immigration_application.pk,
         attachment_pk=attachment.pk,
+        confirmation_pk=f.make_residence_confirmation(
+            application=immigration_application, by=rita
+        ).pk,
+        sponsor_pk=f.make_sponsor(province=ward.province, status=SponsorStatus.PENDING).pk,
     )
 
 
@@ -152,6 +158,8 @@ def object_ids(world: World, establishment) -> dict[str, int]:
         "immigration application": world.immigration_application_pk,
         "survey": world.survey_pk,
         "attachment": world.attachment_pk,
+        "confirmation": world.confirmation_pk,
+        "sponsor": world.sponsor_pk,
     }
 
 
@@ -165,7 +173,7 @@ def page_urls(who: str, world: World, establishment) -> list[tuple[str, str]]:
             continue
         if policy.who is not None and role not in policy.who:
             continue
-        if policy.obj and role in policy.strangers:
+        if policy.obj and dict(policy.alike).get(role) == "404":
             continue  # the world's objects are the lodging's
         if policy.obj:
             urls.append((name, reverse(name, kwargs={"pk": ids[policy.obj]})))

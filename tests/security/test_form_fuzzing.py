@@ -694,6 +694,49 @@ def cases(world, establishment, ward, rita, alice, omar, cora, other_establishme
             reverse("immigration:withdraw", args=[world.immigration_application_pk]),
             {"confirm": "on"},
         ),
+        # --- immigration: sponsors and the confirmation of residence ---------------------------
+        "sponsor registration": Case(
+            "anonymous",
+            "POST",
+            reverse("immigration:sponsor_apply"),
+            {
+                "submission": uuid.uuid4().hex,
+                "name": "Công ty Bình Minh",
+                "kind": "company",
+                "registration_number": "0101234567",
+                "address": "5 Trần Phú",
+                "province": str(ward.province.pk),
+                "contact_name": "Lê Thị Hoa",
+                "contact_phone": "024 3825 1234",
+                "contact_email": "hoa@example.vn",
+            },
+            {"province": IDS, "kind": ["company", "school", "x"], "submission": IDS},
+        ),
+        "sponsor refusal": Case(
+            "ivan",
+            "POST",
+            reverse("immigration:sponsor_refuse", args=[world.sponsor_pk]),
+            {"reason": "Mã số thuế không khớp"},
+        ),
+        "confirmation request": Case(
+            "rita",
+            "POST",
+            reverse("immigration:confirmation_request", args=[world.immigration_application_pk]),
+            {"next": "/immigration/"},
+            {"next": NEXT},
+        ),
+        "residence refusal": Case(
+            "omar",
+            "POST",
+            reverse("immigration:confirmation_refuse", args=[world.confirmation_pk]),
+            {"reason": "Không có người ở"},
+        ),
+        "residence check": Case(
+            "anonymous",
+            "GET",
+            reverse("immigration:verify"),
+            {"code": "ABCD-EFGH-JKLM"},
+        ),
     }
 
 
@@ -754,6 +797,11 @@ FORMS = [
     "immigration application start",
     "immigration draft",
     "immigration withdrawal",
+    "sponsor registration",
+    "sponsor refusal",
+    "confirmation request",
+    "residence refusal",
+    "residence check",
 ]
 
 # The filing forms have the most fields and rules: they get more examples.
@@ -829,6 +877,7 @@ GET_FORMS = {
     "access log filters",
     "statistics",
     "statistics export",
+    "residence check",
 }
 
 
