@@ -295,3 +295,29 @@ def make_feedback_thread(*, establishment: Establishment, by: User):
         body="Nội dung",
         at=timezone.now(),
     )
+
+
+# --- the immigration office (immigration.office) -------------------------------------------
+
+
+def make_other_province(*, code: int = 46, name: str = "Thành phố Huế") -> Province:
+    """A province other than Hà Nội: its office sees none of Hà Nội's applications."""
+    province, _ = Province.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "division_type": "thành phố trung ương", "codename": f"p{code}"},
+    )
+    return province
+
+
+def make_route_application(*, establishment: Establishment, by: User, elsewhere: bool):
+    """The "immigration application" of the route-policy checks: a SUBMITTED application of
+    ``establishment`` (the office of its province sees it). The other side's is filed with
+    another province's office too, so that it is a stranger to the desk and to the office."""
+    application = make_immigration_application(
+        establishment=establishment, by=by, state=State.SUBMITTED
+    )
+    if elsewhere:
+        ImmigrationApplication.objects.filter(pk=application.pk).update(
+            province=make_other_province()
+        )
+    return application

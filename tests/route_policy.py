@@ -135,6 +135,14 @@ POLICY: dict[str, Policy] = {
     "wards:stats_export":               Policy(only(COMMANDER)),
     # --- the immigration police -----------------------------------------------------------------
     "immigration:queue":                Policy(only(IMMIGRATION)),
+    # The office (immigration.office): an application of its province, never a draft.
+    "immigration:office_application":   Policy(only(IMMIGRATION), GET, "immigration application"),
+    "immigration:office_request_info":  Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_accept":        Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_approve":       Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_refuse":        Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_stats":         Policy(only(IMMIGRATION)),
+    "immigration:office_stats_export":  Policy(only(IMMIGRATION)),
     # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
     "immigration:applications":         Policy(DESK | {SPONSOR}),
     "immigration:new":                  Policy(DESK | {SPONSOR}, BOTH),

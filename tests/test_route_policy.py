@@ -136,6 +136,11 @@ def _objects_of(establishment, *, desk, officer, n: int) -> dict[str, int]:
             filename="guests.csv",
             content=f"batch {n}\n".encode(),
         ).pk,
+        # A SUBMITTED application of the establishment; the other side's is also filed with
+        # another province's office (tests.factories.make_route_application).
+        "immigration application": f.make_route_application(
+            establishment=establishment, by=desk, elsewhere=n != 1
+        ).pk,
         "register closing": RegisterClosing.objects.create(
             establishment=establishment,
             day=today - timedelta(days=2),

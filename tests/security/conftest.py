@@ -38,6 +38,7 @@ class World:
     batch_pk: int
     closing_pk: int
     spare_staff_pk: int
+    immigration_application_pk: int = 0
 
 
 @pytest.fixture
@@ -91,6 +92,9 @@ def world(establishment, rita, alice, omar) -> World:
             closed_at=now,
         ).pk,
         spare_staff_pk=spare.staff.pk,
+        immigration_application_pk=f.make_route_application(
+            establishment=establishment, by=rita, elsewhere=False
+        ).pk,
     )
 
 
@@ -137,6 +141,7 @@ def object_ids(world: World, establishment) -> dict[str, int]:
         "beat": world.beat.pk,
         "import batch": world.batch_pk,
         "register closing": world.closing_pk,
+        "immigration application": world.immigration_application_pk,
     }
 
 
