@@ -5,7 +5,7 @@ working days."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -115,9 +115,10 @@ def recently_decided(province: Province) -> QuerySet[Application]:
 @dataclass(frozen=True)
 class DeadlineStatus:
     late: bool
-    # Working days left, today included (on time); working days past the last one (late).
+    # Working days left after today (on time: 0 on the last day itself); working days past
+    # the last one, today included (late: 0 on a weekend right after it).
     days: int
-    last_day: object  # date
+    last_day: date
 
 
 def deadline_status(due_at: datetime | None, now: datetime | None = None) -> DeadlineStatus | None:
@@ -129,7 +130,5 @@ def deadline_status(due_at: datetime | None, now: datetime | None = None) -> Dea
     today = timezone.localdate(now)
     last_day = timezone.localtime(due_at).date() - timedelta(days=1)
     if now < due_at:
-        return DeadlineStatus(
-            False, workdays.working_days_between(today - timedelta(days=1), last_day), last_day
-        )
+        return DeadlineStatus(False, workdays.working_days_between(today, last_day), last_day)
     return DeadlineStatus(True, workdays.working_days_between(last_day, today), last_day)

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from luutru.models import Province
 from wards.stats.queries import nationality_name
@@ -120,6 +121,17 @@ def timeliness(rows: QuerySet[Application]) -> Timeliness:
     )
 
 
+def country_name(code: str) -> str:
+    """The country of an application's three-letter (ICAO / ISO alpha-3) nationality, in the
+    current language, with its code; a code of no country is shown as it is."""
+    if not code:
+        return "–"
+    alpha2 = countries.alpha2(code) if code.isalpha() else ""
+    if alpha2:
+        return f"{countries.name(alpha2)} ({code})"
+    return nationality_name(code)
+
+
 @dataclass(frozen=True)
 class NationalityRow:
     code: str
@@ -130,7 +142,7 @@ class NationalityRow:
 def by_nationality(rows: QuerySet[Application]) -> list[NationalityRow]:
     counted = list(rows.values("nationality").annotate(n=Count("pk")).order_by("-n", "nationality"))
     top = [
-        NationalityRow(r["nationality"], nationality_name(r["nationality"]) or "–", r["n"])
+        NationalityRow(r["nationality"], country_name(r["nationality"]), r["n"])
         for r in counted[:TOP_NATIONALITIES]
     ]
     rest = counted[TOP_NATIONALITIES:]

@@ -100,9 +100,8 @@ def _detail(
             "pk", "kind", "name", "size", "content_type", "uploaded_at", "application_id"
         ),
         "confirmations": application.confirmations.select_related("ward"),
-        "deadline": queries.deadline_status(application.due_at)
-        if application.state in queries.WAITING_STATES
-        else None,
+        "deadline": queries.deadline_status(application.due_at),
+        "waiting": application.state in queries.WAITING_STATES,
         **_decision_forms(application, bound),
     }
     return render(
@@ -218,10 +217,11 @@ CHART_GROUPS = (
 
 def _chart_labels() -> dict[str, str]:
     return {
+        # Short: the chart's legend is one line.
         "waiting": _("Waiting for the office"),
-        "info": _("Waiting for the applicant"),
-        "approved": str(State.APPROVED.label),
-        "refused": str(State.REFUSED.label),
+        "info": _("With the applicant"),
+        "approved": _("Approved"),
+        "refused": _("Refused"),
         "withdrawn": str(State.WITHDRAWN.label),
     }
 

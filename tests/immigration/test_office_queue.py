@@ -175,8 +175,9 @@ def test_it_runs_a_fixed_number_of_queries(
     ("now", "left_or_late"),
     [
         # Due the midnight after Friday 11 Dec 2026 (five working days from Friday 4 Dec).
-        (datetime(2026, 12, 7, 9, 0, tzinfo=HANOI), (False, 5)),
-        (datetime(2026, 12, 11, 16, 0, tzinfo=HANOI), (False, 1)),
+        (datetime(2026, 12, 7, 9, 0, tzinfo=HANOI), (False, 4)),
+        (datetime(2026, 12, 10, 16, 0, tzinfo=HANOI), (False, 1)),
+        (datetime(2026, 12, 11, 23, 59, tzinfo=HANOI), (False, 0)),  # the last day: due today
         (datetime(2026, 12, 12, 10, 0, tzinfo=HANOI), (True, 0)),  # Saturday: no working day yet
         (datetime(2026, 12, 15, 10, 0, tzinfo=HANOI), (True, 2)),
     ],
