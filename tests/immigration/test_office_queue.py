@@ -194,3 +194,18 @@ def test_the_wrong_role_is_turned_away(client, alice, omar, sam):
     for user in (alice, omar, sam):
         f.login(client, user)
         assert client.get(reverse("immigration:queue")).status_code == 403
+
+
+def test_the_quick_count_of_working_days_is_the_day_by_day_one():
+    from datetime import date
+
+    from immigration import workdays
+
+    start = date(2025, 12, 20)
+    for offset in range(0, 40):
+        begin = start + timedelta(days=offset)
+        for length in (0, 1, 2, 5, 6, 7, 8, 13, 45, 400, 800):
+            end = begin + timedelta(days=length)
+            assert queries.working_days_after(begin, end) == workdays.working_days_between(
+                begin, end
+            ), (begin, end)
