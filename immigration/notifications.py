@@ -168,13 +168,11 @@ def on_transition(application: Application, event: Event) -> None:
     if event.to_state in TO_APPLICANT:
         users = applicant_accounts(application)
         url = applicant_url(application)
-    elif (
-        event.to_state in TO_OFFICE
-        and event.from_state != State.DRAFT
-        or (event.to_state == State.SUBMITTED)
-    ):
+    elif event.to_state in TO_OFFICE:
+        if event.to_state == State.WITHDRAWN and event.from_state == State.DRAFT:
+            return  # a draft withdrawn: the office never saw it
         users = office_officers(application.province_id)
         url = office_url(application)
-    else:  # a draft withdrawn: the office never saw it
+    else:
         return
     write(users, lambda: message(application, event), url=url, at=event.at)

@@ -28,7 +28,7 @@ class QueueFilterForm(forms.Form):
         choices=[("", gettext_lazy("All states"))]
         + [(s.value, s.label) for s in State if s in WAITING_STATES],
     )
-    late = forms.BooleanField(label=gettext_lazy("Late only"), required=False)
+    late = forms.BooleanField(label=gettext_lazy("Past the deadline only"), required=False)
 
 
 class _Decision(forms.Form):
