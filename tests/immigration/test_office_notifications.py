@@ -170,3 +170,14 @@ def test_an_account_of_another_role_is_not_told(establishment, alice, ivan):
     services.refuse(application=application, by=ivan, reason="No.")
 
     assert not Notification.objects.filter(recipient=moved).exists()
+
+
+def test_the_officer_reads_the_notification_in_the_portal(client, establishment, alice, ivan):
+    application = f.make_immigration_application(establishment=establishment, by=alice)
+    transition(application, State.SUBMITTED, actor=alice)
+    f.login(client, ivan)
+
+    page = client.get(reverse("wards:notifications")).content.decode()
+
+    assert application.reference in page
+    assert reverse("immigration:office_application", args=[application.pk]) in page
