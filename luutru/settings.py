@@ -307,6 +307,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "flag-silent": {"task": "wards.sweep_silent", "schedule": crontab(hour=8, minute=30)},
     # Login and reset counters past their windows, and browsers not seen for half a year.
     "purge-login-throttles": {"task": "luutru.purge_throttles", "schedule": crontab(minute=40)},
+    # Law 47/2014 (arts. 16, 35, 37): the immigration office decides within five working days;
+    # an application still waiting past its deadline is flagged to the province's officers.
+    "flag-overdue-immigration": {"task": "immigration.sweep_overdue", "schedule": 300.0},
     # The notification outbox: e-mails whose after-commit enqueue was lost (Redis down).
     "send-pending-notifications": {
         "task": "wards.send_pending_notifications",

@@ -391,3 +391,15 @@ def make_residence_confirmation(*, application: ImmigrationApplication, by: User
     return ResidenceConfirmation.objects.create(
         application=application, ward=application.ward, requested_by=by, **fields
     )
+
+
+# --- the immigration office (immigration.office) -------------------------------------------
+
+
+def make_other_province(*, code: int = 46, name: str = "Thành phố Huế") -> Province:
+    """A province other than Hà Nội: its office sees none of Hà Nội's applications."""
+    province, _ = Province.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "division_type": "thành phố trung ương", "codename": f"p{code}"},
+    )
+    return province

@@ -147,6 +147,14 @@ POLICY: dict[str, Policy] = {
     "immigration:sponsor":              Policy(only(IMMIGRATION), GET, "sponsor"),
     "immigration:sponsor_approve":      Policy(only(IMMIGRATION), POST, "sponsor"),
     "immigration:sponsor_refuse":       Policy(only(IMMIGRATION), POST, "sponsor"),
+    # The office (immigration.office): an application of its province, never a draft.
+    "immigration:office_application":   Policy(only(IMMIGRATION), GET, "immigration application"),
+    "immigration:office_request_info":  Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_accept":        Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_approve":       Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_refuse":        Policy(only(IMMIGRATION), POST, "immigration application"),
+    "immigration:office_stats":         Policy(only(IMMIGRATION)),
+    "immigration:office_stats_export":  Policy(only(IMMIGRATION)),
     # --- immigration applicants: a lodging's staff or a sponsoring organisation ---------------
     "immigration:applications":         Policy(DESK | {SPONSOR}),
     "immigration:new":                  Policy(DESK | {SPONSOR}, BOTH),

@@ -737,6 +737,63 @@ def cases(world, establishment, ward, rita, alice, omar, cora, other_establishme
             reverse("immigration:verify"),
             {"code": "ABCD-EFGH-JKLM"},
         ),
+        # --- the immigration office (immigration.office) -----------------------------------
+        **office_cases(world, period),
+    }
+
+
+def office_cases(world, period: dict[str, str]) -> dict[str, Case]:
+    from immigration import workdays
+
+    pk = world.immigration_application_pk
+    day = workdays.add_working_days(timezone.localdate(), 2)
+    when = f"{day:%Y-%m-%d}T09:30"
+    moments = [when, "2026-02-30T09:00", "9999-12-31T23:59", "0001-01-01T00:00", "x", ""]
+    states = ["submitted", "accepted", "draft", "x", ""]
+    return {
+        "office queue filters": Case(
+            "ivan",
+            "GET",
+            reverse("immigration:queue"),
+            {"kind": "visa", "state": "submitted", "late": "on", "after": "x_1"},
+            {"after": ["2026-01-01T00:00:00+07:00_1", "2026-01-01T00:00:00_1", "_", "x_9" * 9]},
+        ),
+        "office information request": Case(
+            "ivan",
+            "POST",
+            reverse("immigration:office_request_info", args=[pk]),
+            {"info_form-seen_state": "submitted", "info_form-text": "Ảnh chân dung rõ hơn."},
+            {"info_form-seen_state": states},
+        ),
+        "office acceptance": Case(
+            "ivan",
+            "POST",
+            reverse("immigration:office_accept", args=[pk]),
+            {"accept_form-seen_state": "submitted", "accept_form-appointment_at": when},
+            {"accept_form-appointment_at": moments, "accept_form-seen_state": states},
+        ),
+        "office approval": Case(
+            "ivan",
+            "POST",
+            reverse("immigration:office_approve", args=[pk]),
+            {"approve_form-seen_state": "accepted", "approve_form-appointment_at": when},
+            {"approve_form-appointment_at": moments, "approve_form-seen_state": states},
+        ),
+        "office refusal": Case(
+            "ivan",
+            "POST",
+            reverse("immigration:office_refuse", args=[pk]),
+            {"refuse_form-seen_state": "submitted", "refuse_form-reason": "Hồ sơ không hợp lệ."},
+            {"refuse_form-seen_state": states},
+        ),
+        "office statistics": Case("ivan", "GET", reverse("immigration:office_stats"), period),
+        "office statistics export": Case(
+            "ivan",
+            "GET",
+            reverse("immigration:office_stats_export"),
+            {**period, "table": "applications"},
+            {"table": ["kinds", "nationalities", "applications", "x"]},
+        ),
     }
 
 
@@ -802,6 +859,13 @@ FORMS = [
     "confirmation request",
     "residence refusal",
     "residence check",
+    "office queue filters",
+    "office information request",
+    "office acceptance",
+    "office approval",
+    "office refusal",
+    "office statistics",
+    "office statistics export",
 ]
 
 # The filing forms have the most fields and rules: they get more examples.
@@ -878,6 +942,9 @@ GET_FORMS = {
     "statistics",
     "statistics export",
     "residence check",
+    "office queue filters",
+    "office statistics",
+    "office statistics export",
 }
 
 
