@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from establishments.models import Application, Establishment, Kind, Staff, Status
 from luutru.models import ImmigrationOfficer, Officer, Role, User, Ward
 from portal.demo_guests import load_guests
+from portal.demo_immigration import load_immigration
 
 PASSWORD = "demo-luutru-2026"
 WARD_NAME = "Phường Hoàn Kiếm"
@@ -33,6 +34,7 @@ IMMIGRATION = "demo-immigration"
 OWNER = "demo-owner"
 RECEPTIONIST = "demo-reception"
 RECEPTIONIST_NO_2FA = "demo-frontdesk"
+SPONSOR = "demo-sponsor"
 
 # (label, username) in the order demo_logins prints them.
 SHOWCASE = [
@@ -40,6 +42,7 @@ SHOWCASE = [
     ("Ward commander", COMMANDER),
     ("Ward officer", OFFICER),
     ("Immigration officer", IMMIGRATION),
+    ("Sponsoring organisation", SPONSOR),
     ("Owner", OWNER),
     ("Receptionist", RECEPTIONIST),
     ("Receptionist without 2FA", RECEPTIONIST_NO_2FA),
@@ -223,6 +226,7 @@ def load(ward: Ward) -> DemoCounts:
     officer = person(OFFICER, Role.WARD_OFFICER, full_name="Nguyễn Văn Minh")
     commander = person(COMMANDER, Role.WARD_COMMANDER, full_name="Trần Quốc Hùng")
     immigration = person(IMMIGRATION, Role.IMMIGRATION_OFFICER, full_name="Lê Thu Hà")
+    sponsor = person(SPONSOR, Role.SPONSOR, full_name="Đỗ Minh Châu")
     person(
         ADMIN,
         Role.SITE_ADMIN,
@@ -268,6 +272,16 @@ def load(ward: Ward) -> DemoCounts:
         establishments=establishments,
         receptionists={e.pk: u for u, e in staff_of if u.role == Role.RECEPTIONIST},
         officer=officer,
+        rng=rng,
+    )
+    owner = next(u for u, e in staff_of if e is establishments[0] and u.role == Role.OWNER)
+    load_immigration(
+        ward=ward,
+        hotel=establishments[0],
+        owner=owner,
+        officer=officer,
+        immigration=immigration,
+        sponsor_user=sponsor,
         rng=rng,
     )
     return DemoCounts(

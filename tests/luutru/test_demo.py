@@ -284,3 +284,47 @@ def test_the_demo_is_filed_reviewed_and_closed_through_the_services(loaded):
             establishment=closing.establishment, filed_at__lte=closing.closed_at
         ).filter(arrival__date=closing.day)
         assert closing.foreigners + closing.citizens == filed.count(), closing.day
+
+
+def test_it_gives_the_immigration_office_applications_in_every_state(loaded):
+    from immigration.models import (
+        Application,
+        ConfirmationStatus,
+        ResidenceConfirmation,
+        SponsorStatus,
+        State,
+    )
+
+    applications = Application.objects.filter(province__name="Thành phố Hà Nội")
+    assert set(applications.values_list("state", flat=True)) == set(State.values)
+    # Both kinds of sponsor: the demo hotel for its staying guests, and a company.
+    assert applications.filter(establishment__isnull=False, declaration__isnull=False).exists()
+    assert applications.filter(sponsor__status=SponsorStatus.ACTIVE).exists()
+    # Walked through the transitions: each has its timeline, files, and one is past its deadline.
+    for application in applications.exclude(state=State.DRAFT):
+        assert application.events.exists(), application.reference
+        assert application.attachments.count() == 3, application.reference
+    assert applications.filter(overdue_at__isnull=False).count() == 1
+    statuses = set(ResidenceConfirmation.objects.values_list("status", flat=True))
+    assert {ConfirmationStatus.REQUESTED, ConfirmationStatus.CONFIRMED} <= statuses
+    sponsor = User.objects.get(username=demo.SPONSOR)
+    assert sponsor.role == Role.SPONSOR
+    assert sponsor.sponsor_staff.sponsor.status == SponsorStatus.ACTIVE
+
+
+def test_the_demo_sponsor_and_the_immigration_officer_see_their_pages(client, loaded):
+    from immigration.models import Application
+
+    for username, route in (
+        (demo.SPONSOR, "immigration:applications"),
+        (demo.IMMIGRATION, "immigration:queue"),
+    ):
+        client.force_login(User.objects.get(username=username))
+        session = client.session
+        device = TOTPDevice.objects.get(user__username=username)
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        page = client.get(reverse(route))
+        assert page.status_code == 200, username
+        shown = [a.reference for a in Application.objects.all() if a.reference in page.text]
+        assert shown, username

@@ -18,7 +18,10 @@ class Command(BaseCommand):
         users = {
             u.username: u
             for u in User.objects.filter(username__in=usernames).select_related(
-                "staff__establishment", "officer__ward", "immigration_officer__province"
+                "staff__establishment",
+                "officer__ward",
+                "immigration_officer__province",
+                "sponsor_staff__sponsor",
             )
         }
         if not users:
@@ -47,7 +50,13 @@ class Command(BaseCommand):
 
 
 def _where(user: User) -> str:
-    for path in ("staff.establishment", "officer.ward", "immigration_officer.province"):
+    paths = (
+        "staff.establishment",
+        "officer.ward",
+        "immigration_officer.province",
+        "sponsor_staff.sponsor",
+    )
+    for path in paths:
         obj = user
         for attr in path.split("."):
             obj = getattr(obj, attr, None)
