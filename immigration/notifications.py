@@ -18,7 +18,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -55,10 +55,7 @@ def office_officers(province_id: int) -> QuerySet[User]:
 
 
 def applicant_url(application: Application) -> str:
-    try:
-        return reverse("immigration:detail", args=[application.pk])
-    except NoReverseMatch:  # the applicant's page comes with immigration.apply
-        return f"/immigration/{application.pk}/"
+    return reverse("immigration:detail", args=[application.pk])
 
 
 def office_url(application: Application) -> str:

@@ -7,13 +7,23 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from luutru.models import User
 
 from . import notifications, workdays
-from .models import TRANSITIONS, WORKING_DAYS, Application, Event, State
+from .models import (
+    TRANSITIONS,
+    WORKING_DAYS,
+    Application,
+    ConfirmationStatus,
+    Event,
+    ResidenceConfirmation,
+    State,
+)
 
 
 class StaleState(Exception):
@@ -62,6 +72,8 @@ def transition(
         raise StaleState(f"{from_state} -> {to_state}")
     for name, value in changes.items():
         setattr(application, name, value)
+    if to_state == State.WITHDRAWN:
+        _close_confirmation_requests(application, at=now)
     event = Event.objects.create(
         application=application,
         from_state=from_state,
@@ -73,3 +85,14 @@ def transition(
     )
     notifications.on_transition(application, event)
     return application
+
+
+def _close_confirmation_requests(application: Application, *, at: datetime) -> None:
+    """A withdrawn application needs no confirmation of residence: its open request is closed,
+    so the ward police no longer see it waiting. The reason is written in the site's language,
+    like the rest of what the portal stores for the police."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = gettext("The applicant withdrew the application.")
+    ResidenceConfirmation.objects.filter(
+        application=application, status=ConfirmationStatus.REQUESTED
+    ).update(status=ConfirmationStatus.REFUSED, decided_at=at, refusal_reason=reason)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,11 +18,8 @@ from .forms import ScoreForm, SurveyForm
 
 
 def _application_page(application: Application) -> str:
-    """The applicant's page of the application (immigration.apply), or its list."""
-    try:
-        return reverse("immigration:application", kwargs={"pk": application.pk})
-    except NoReverseMatch:
-        return reverse("immigration:applications")
+    """The applicant's page of the application (immigration.apply)."""
+    return reverse("immigration:detail", kwargs={"pk": application.pk})
 
 
 def rating_form(application: Application, data=None) -> ScoreForm:

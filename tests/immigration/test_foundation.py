@@ -113,3 +113,19 @@ def test_a_sponsor_not_yet_approved_cannot_apply(client, ward):
     f.login(client, f.make_sponsor_account(sponsor=pending))
 
     assert client.get(reverse("immigration:applications")).status_code == 403
+
+
+def test_withdrawing_closes_the_open_request_to_the_ward(alice, establishment):
+    from immigration.models import ConfirmationStatus
+
+    application = f.make_immigration_application(
+        establishment=establishment, by=alice, state=State.SUBMITTED
+    )
+    request = f.make_residence_confirmation(application=application, by=alice)
+
+    transition(application, State.WITHDRAWN, actor=alice)
+
+    request.refresh_from_db()
+    assert request.status == ConfirmationStatus.REFUSED
+    assert request.decided_at is not None
+    assert request.refusal_reason == "Người nộp đã rút hồ sơ."
