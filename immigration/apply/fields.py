@@ -1,7 +1,7 @@
 """Which fields each kind of application asks, and which of them submission requires,
-following the official forms (immigration/FIELDS.md): NA5, the request for a visa or a stay
-extension (Circular 04/2015/TT-BCA, as replaced by Circular 22/2023/TT-BCA), and NA8, the
-request for a temporary-residence card."""
+following the official forms (README: "The application forms: fields and sources"): NA5, the
+request for a visa or a stay extension (Circular 04/2015/TT-BCA, as replaced by Circular
+22/2023/TT-BCA), and NA8, the request for a temporary-residence card."""
 
 from __future__ import annotations
 
