@@ -107,10 +107,28 @@ class LocalDay(models.Func):
 VISA_BEFORE_DEPARTURE = models.Q(visa_expiry__lt=LocalDay("expected_departure"))
 
 
+# A week's notice of a visa's end: the time a stay extension takes at the immigration office
+# (five working days) and a little more to hand in the passport.
+VISA_WARNING_DAYS = 7
+
+
 class DeclarationQuerySet(models.QuerySet["Declaration"]):
     def staying(self) -> DeclarationQuerySet:
         """Guests who have not checked out."""
         return self.filter(departed_at__isnull=True)
+
+    def visa_ending(self, today: date) -> DeclarationQuerySet:
+        """Staying foreign guests whose visa or card ends within VISA_WARNING_DAYS of today, or
+        before their expected departure. Read through the partial indexes
+        declaration_visa_ending and declaration_visa_short, one range and one predicate:
+        PostgreSQL answers the OR with a BitmapOr of the two."""
+        return self.filter(
+            models.Q(visa_expiry__lte=today + timedelta(days=VISA_WARNING_DAYS))
+            | VISA_BEFORE_DEPARTURE,
+            kind=DeclarationKind.FOREIGNER,
+            departed_at__isnull=True,
+            visa_expiry__isnull=False,
+        )
 
 
 class Declaration(models.Model):

@@ -1,42 +1,27 @@
-"""Staying foreign guests whose visa or card ends soon: within VISA_WARNING_DAYS of today, or
-before their expected departure. Read through the partial indexes declaration_visa_ending and
-declaration_visa_short (guests.models), one range and one predicate: PostgreSQL answers the OR
-with a BitmapOr of the two, so the list reads only the rows it shows."""
+"""Staying foreign guests whose visa or card ends soon (guests.models
+``DeclarationQuerySet.visa_ending``), for a lodging or a ward, and what the lists show of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from establishments.models import Establishment
 from guests import deadlines
-from guests.models import VISA_BEFORE_DEPARTURE, Declaration, DeclarationKind
+from guests.models import Declaration
 from luutru.models import Ward
 
 from ..models import FINAL_STATES, Application
 
-# A week's notice: the time a stay extension takes at the office (five working days) and a
-# little more to hand in the passport.
-VISA_WARNING_DAYS = 7
-
-
-def _ending(declarations: QuerySet[Declaration], today: date) -> QuerySet[Declaration]:
-    return declarations.filter(
-        Q(visa_expiry__lte=today + timedelta(days=VISA_WARNING_DAYS)) | VISA_BEFORE_DEPARTURE,
-        kind=DeclarationKind.FOREIGNER,
-        departed_at__isnull=True,
-        visa_expiry__isnull=False,
-    )
-
 
 def of_establishment(establishment: Establishment, today: date) -> QuerySet[Declaration]:
-    return _ending(Declaration.objects.filter(establishment=establishment), today)
+    return Declaration.objects.filter(establishment=establishment).visa_ending(today)
 
 
 def of_ward(ward: Ward, today: date) -> QuerySet[Declaration]:
-    return _ending(Declaration.objects.filter(establishment__ward=ward), today)
+    return Declaration.objects.filter(establishment__ward=ward).visa_ending(today)
 
 
 def with_open_application(declarations: QuerySet[Declaration]) -> QuerySet[Declaration]:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from establishments.access import establishment_for
+from guests.models import VISA_WARNING_DAYS
 from wards.access import officer_ward_or_403
 
 from . import queries
@@ -24,7 +25,7 @@ def visa_warnings(request: HttpRequest) -> HttpResponse:
         {
             "establishment": establishment,
             "warnings": queries.warnings(declarations, today),
-            "days": queries.VISA_WARNING_DAYS,
+            "days": VISA_WARNING_DAYS,
         },
     )
 
@@ -42,6 +43,6 @@ def ward_visa_warnings(request: HttpRequest) -> HttpResponse:
         {
             "ward": ward,
             "warnings": queries.warnings(declarations, today),
-            "days": queries.VISA_WARNING_DAYS,
+            "days": VISA_WARNING_DAYS,
         },
     )

@@ -91,13 +91,13 @@ def test_the_desk_runs_a_fixed_number_of_queries(
 ):
     f.login(client, rita)
     file(establishment, rita, room="101")
-    # Ten: the session and user, the establishment, the unread notices, the returned list, the
-    # page's count and its rows, and what the layout needs.
-    with django_assert_max_num_queries(10):
+    # Eleven: the session and user, the establishment, the unread notices, the returned list,
+    # the visas ending soon, the page's count and its rows, and what the layout needs.
+    with django_assert_max_num_queries(11):
         client.get(DESK)
     for room in range(200, 215):
         file(establishment, rita, room=str(room), count=2)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(DESK)
     assert len(response.context["staying"]) == 31
 

@@ -206,22 +206,28 @@ def test_the_retention_purge_deletes_the_declaration_and_keeps_the_thread(
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_applies_and_reverses():
     executor = MigrationExecutor(connection)
-    executor.migrate([("wards", "0008_document_flags")])
-    executor.loader.build_graph()
-    columns = [
-        c.name
-        for c in connection.introspection.get_table_description(
-            connection.cursor(), "wards_feedbackthread"
-        )
-    ]
-    assert "declaration_id" not in columns
+    try:
+        executor.migrate([("wards", "0008_document_flags")])
+        executor.loader.build_graph()
+        columns = [
+            c.name
+            for c in connection.introspection.get_table_description(
+                connection.cursor(), "wards_feedbackthread"
+            )
+        ]
+        assert "declaration_id" not in columns
 
-    executor.migrate([("wards", "0009_feedback_declaration")])
-    executor.loader.build_graph()
-    columns = [
-        c.name
-        for c in connection.introspection.get_table_description(
-            connection.cursor(), "wards_feedbackthread"
-        )
-    ]
-    assert "declaration_id" in columns
+        executor.migrate([("wards", "0009_feedback_declaration")])
+        executor.loader.build_graph()
+        columns = [
+            c.name
+            for c in connection.introspection.get_table_description(
+                connection.cursor(), "wards_feedbackthread"
+            )
+        ]
+        assert "declaration_id" in columns
+    finally:
+        # Going back to wards 0008 also unapplied what depends on it (the immigration app's
+        # tables among them): every app forward again, for the tests that follow.
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

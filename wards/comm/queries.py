@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value
+from django.utils import timezone
 
 from establishments.models import Establishment, Status
 from guests.models import Declaration
@@ -29,6 +30,9 @@ def new_suspicious_reports(threads: QuerySet[FeedbackThread]) -> QuerySet[Feedba
 class OfficerBadges:
     unread_notifications: int
     suspicious_reports: int
+    # Staying foreigners of the ward whose visa ends soon: shown on its own menu entry, not in
+    # the total of what waits for an answer.
+    visa_warnings: int = 0
 
     @property
     def total(self) -> int:
@@ -42,9 +46,10 @@ def _count(queryset: QuerySet) -> Subquery:
 
 
 def officer_badges(user: User) -> OfficerBadges:
-    """What waits for an officer, both counts in one query (the navbar runs it on every page).
-    The threads are scoped through the officer's membership row inside the query, so no ward
-    lookup is needed first."""
+    """What waits for an officer, all counts in one query (the navbar runs it on every page).
+    The threads and guests are scoped through the officer's membership row inside the query,
+    so no ward lookup is needed first."""
+    guests = Declaration.objects.filter(establishment__ward__officers__user=user)
     counts = (
         User.objects.filter(pk=user.pk)
         .values(
@@ -52,11 +57,14 @@ def officer_badges(user: User) -> OfficerBadges:
             suspicious=_count(
                 new_suspicious_reports(FeedbackThread.objects.filter(ward__officers__user=user))
             ),
+            visas=_count(guests.visa_ending(timezone.localdate())),
         )
         .get()
     )
     return OfficerBadges(
-        unread_notifications=counts["unread"], suspicious_reports=counts["suspicious"]
+        unread_notifications=counts["unread"],
+        suspicious_reports=counts["suspicious"],
+        visa_warnings=counts["visas"],
     )
 
 
