@@ -334,6 +334,8 @@ def test_a_stay_extension_from_the_visa_warning_to_the_approval(actors, language
         )
     ]
     assert INFO_REQUEST in steps.nth(1).inner_text()
+    summary = page.locator("main dl").first.inner_text()
+    assert tr(language, "until %(day)s", day=asked_until.strftime("%d/%m/%Y")) in summary
     assert "Ivan Office" in steps.nth(4).inner_text()
     appointment = page.locator("main .alert-info time")
     assert appointment.get_attribute("datetime").startswith(collect.isoformat() + "T09:00")
