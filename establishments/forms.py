@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luutru import directory
+from luutru.formfields import RefusalReasonField
 from luutru.http import is_id
 from luutru.models import User, Ward
 
@@ -233,18 +234,7 @@ def duplicate_error() -> forms.ValidationError:
 
 
 class RefusalForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for refusal"),
-        help_text=_("Sent to the applicant by e-mail."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the refusal."), code="required")
-        return reason
+    reason = RefusalReasonField(help_text=_("Sent to the applicant by e-mail."))
 
 
 # Usernames of the two accounts issued on approval: "<ward code>-<number>-owner" / "-desk".

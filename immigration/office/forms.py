@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luutru.formfields import RefusalReasonField
 from luutru.periods import PeriodForm
 
 from .. import workdays
@@ -54,17 +55,7 @@ class InfoRequestForm(_Decision):
 
 
 class RefuseForm(_Decision):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for refusal"),
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the refusal."))
-        return reason
+    reason = RefusalReasonField(max_length=TEXT_LIMIT)
 
 
 class AppointmentForm(_Decision):

@@ -3,22 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luutru.formfields import RefusalReasonField
+
 from .services import CODE_LENGTH, normalise_code
 
 
 class ConfirmationRefusalForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for refusal"),
-        help_text=_("Shown to the applicant, who may ask again once it is put right."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+    reason = RefusalReasonField(
+        help_text=_("Shown to the applicant, who may ask again once it is put right.")
     )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the refusal."), code="required")
-        return reason
 
 
 class VerifyForm(forms.Form):

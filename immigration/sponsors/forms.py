@@ -8,6 +8,7 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from luutru.formfields import RefusalReasonField
 from luutru.models import Province
 
 from ..models import Sponsor, SponsorKind, SponsorStatus
@@ -147,15 +148,4 @@ def duplicate_error() -> forms.ValidationError:
 
 
 class SponsorRefusalForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for refusal"),
-        help_text=_("Sent to the organisation's contact by e-mail."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the refusal."), code="required")
-        return reason
+    reason = RefusalReasonField(help_text=_("Sent to the organisation's contact by e-mail."))

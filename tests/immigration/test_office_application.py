@@ -274,7 +274,7 @@ def test_a_refusal_needs_a_reason(client, ivan, submitted):
     )
 
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Give the reason for the refusal." in response.content.decode()
     assert reread(submitted).state == State.SUBMITTED
 
 

@@ -142,7 +142,7 @@ def test_refusal_needs_a_reason_and_mails_it(client, ivan, pending):
     f.login(client, ivan)
     response = client.post(refuse(pending), {"reason": "   "})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Give the reason for the refusal." in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == SponsorStatus.PENDING
 
